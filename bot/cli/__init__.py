@@ -1,0 +1,23 @@
+"""The `impact` command line. Each command (group) lives in its own module of this package
+and is registered in `main` below; a command that is not built is not listed."""
+
+from __future__ import annotations
+
+import click
+
+from bot import __version__
+from bot.cli.db import db, keygen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="impact")
+def main() -> None:
+    """Impact: which engagement moves your outcomes, and which does not.
+
+    Configuration comes from the environment (see .env.example); a .env file in the
+    current directory is read too.
+    """
+
+
+main.add_command(db)
+main.add_command(keygen)

@@ -1,0 +1,248 @@
+"""The metric catalogue: canonical names, their kind, flow or level, and source aliases.
+
+This is the one place that knows what `reactions` or `signups` means. Everything else asks
+it. A team may declare other outcome (or engagement/exposure) names; those are passed in as
+`custom` mappings where needed, never stored here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    EXPOSURE = "exposure"
+    ENGAGEMENT = "engagement"
+    OUTCOME = "outcome"
+
+
+class Aggregation(StrEnum):
+    FLOW = "flow"  # a daily amount: sum over a period
+    LEVEL = "level"  # a state: take the latest value in a period
+
+
+@dataclass(frozen=True, slots=True)
+class MetricDef:
+    name: str
+    kind: Kind
+    aggregation: Aggregation
+    label: str
+    #: Phrases people type for this metric (goal grammar), lower-case, without the name itself.
+    synonyms: tuple[str, ...] = ()
+    #: True when a smaller number is better (cost per signup, complaints).
+    lower_is_better: bool = False
+    #: For a ratio: numerator and denominator metric names.
+    ratio_of: tuple[str, str] | None = None
+
+
+_F, _L = Aggregation.FLOW, Aggregation.LEVEL
+_EXP, _ENG, _OUT = Kind.EXPOSURE, Kind.ENGAGEMENT, Kind.OUTCOME
+
+METRICS: dict[str, MetricDef] = {
+    m.name: m
+    for m in (
+        # exposure: seen, not acted on
+        MetricDef("impressions", _EXP, _F, "impressions", ("impression",)),
+        MetricDef("reach", _EXP, _F, "reach", ("unique reach", "people reached")),
+        MetricDef("views", _EXP, _F, "views", ("view", "video views", "plays")),
+        MetricDef("followers", _EXP, _L, "followers", ("follower", "fans", "subscribers")),
+        # engagement: interaction on the platform
+        MetricDef("reactions", _ENG, _F, "reactions", ("reaction", "likes", "like")),
+        MetricDef("comments", _ENG, _F, "comments", ("comment", "replies")),
+        MetricDef("shares", _ENG, _F, "shares", ("share", "reposts", "retweets")),
+        MetricDef("saves", _ENG, _F, "saves", ("save", "saved", "bookmarks")),
+        MetricDef("clicks", _ENG, _F, "clicks", ("click", "post clicks")),
+        MetricDef(
+            "link_clicks", _ENG, _F, "link clicks", ("link click", "link-clicks", "website clicks")
+        ),
+        MetricDef(
+            "interactions",
+            _ENG,
+            _F,
+            "interactions",
+            ("interaction", "engagement", "engagements", "total interactions"),
+        ),
+        # outcomes: what the organisation exists for
+        MetricDef("conversions", _OUT, _F, "conversions", ("conversion", "key events")),
+        MetricDef("signups", _OUT, _F, "signups", ("signup", "sign-ups", "sign ups", "sign_up")),
+        MetricDef("leads", _OUT, _F, "leads", ("lead",)),
+        MetricDef("orders", _OUT, _F, "orders", ("order", "purchases", "sales")),
+        MetricDef("revenue", _OUT, _F, "revenue", ("sales revenue", "income")),
+        MetricDef("donations", _OUT, _F, "donations", ("donation", "gifts")),
+        MetricDef("registrations", _OUT, _F, "registrations", ("registration",)),
+        MetricDef("applications", _OUT, _F, "applications", ("application",)),
+        MetricDef("complaints", _OUT, _F, "complaints", ("complaint",), lower_is_better=True),
+        # derived rates (levels computed from flows)
+        MetricDef(
+            "engagement_rate",
+            _ENG,
+            _L,
+            "engagement rate",
+            ("engagement-rate", "er"),
+            ratio_of=("interactions", "reach"),
+        ),
+        MetricDef(
+            "ctr",
+            _ENG,
+            _L,
+            "CTR",
+            ("click-through rate", "click through rate", "clickthrough rate"),
+            ratio_of=("link_clicks", "impressions"),
+        ),
+        MetricDef(
+            "cost_per_signup",
+            _OUT,
+            _L,
+            "cost per signup",
+            ("cost per sign-up", "cost per sign up", "cps"),
+            lower_is_better=True,
+        ),
+    )
+}
+
+#: The platforms Impact knows, as users type them and as they are stored.
+PLATFORMS: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "x": "X",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+}
+
+PLATFORM_ALIASES: dict[str, str] = {
+    "fb": "facebook",
+    "meta": "facebook",
+    "ig": "instagram",
+    "insta": "instagram",
+    "twitter": "x",
+    "yt": "youtube",
+    "tik tok": "tiktok",
+    "li": "linkedin",
+}
+
+#: The engagement metrics whose sum is "interactions" (product.md section 1).
+INTERACTION_PARTS: tuple[str, ...] = ("reactions", "comments", "shares", "saves")
+
+#: Per source: the source's own metric name -> canonical name.
+SOURCE_ALIASES: dict[str, dict[str, str]] = {
+    "facebook": {
+        "page_post_engagements": "interactions",
+        "page_follows": "followers",
+        "page_fans": "followers",
+        "page_total_media_view_unique": "reach",
+        "page_media_view": "views",
+        "page_views_total": "views",
+        "page_impressions": "impressions",
+        "post_reactions_by_type_total": "reactions",
+        "post_clicks": "clicks",
+        "link clicks": "link_clicks",
+    },
+    "instagram": {
+        "reach": "reach",
+        "views": "views",
+        "likes": "reactions",
+        "like_count": "reactions",
+        "comments": "comments",
+        "comments_count": "comments",
+        "shares": "shares",
+        "saves": "saves",
+        "saved": "saves",
+        "total_interactions": "interactions",
+        "profile_links_taps": "link_clicks",
+        "website_clicks": "link_clicks",
+        "follower_count": "followers",
+    },
+    "linkedin": {
+        "impressionCount": "impressions",
+        "uniqueImpressionsCount": "reach",
+        "clickCount": "clicks",
+        "likeCount": "reactions",
+        "commentCount": "comments",
+        "shareCount": "shares",
+    },
+    "x": {
+        "like_count": "reactions",
+        "reply_count": "comments",
+        "retweet_count": "shares",
+        "quote_count": "shares",
+        "bookmark_count": "saves",
+        "impression_count": "impressions",
+        "url_link_clicks": "link_clicks",
+    },
+    "youtube": {
+        "views": "views",
+        "likes": "reactions",
+        "comments": "comments",
+        "shares": "shares",
+        "viewCount": "views",
+        "likeCount": "reactions",
+        "commentCount": "comments",
+    },
+    "tiktok": {
+        "view_count": "views",
+        "like_count": "reactions",
+        "comment_count": "comments",
+        "share_count": "shares",
+        "follower_count": "followers",
+    },
+    "ga4": {
+        "keyEvents": "conversions",
+        "conversions": "conversions",
+        "keyEvents:sign_up": "signups",
+        "keyEvents:generate_lead": "leads",
+        "keyEvents:purchase": "orders",
+        "totalRevenue": "revenue",
+        "purchaseRevenue": "revenue",
+        "sessions": "sessions",
+    },
+}
+
+
+def get(name: str) -> MetricDef | None:
+    """The catalogue entry for a canonical name, or None."""
+    return METRICS.get(name)
+
+
+def kind_of(name: str, custom: dict[str, Kind] | None = None) -> Kind | None:
+    """Kind of a canonical or team-declared metric; None when unknown."""
+    found = METRICS.get(name)
+    if found is not None:
+        return found.kind
+    return (custom or {}).get(name)
+
+
+def is_level(name: str) -> bool:
+    found = METRICS.get(name)
+    return found is not None and found.aggregation is Aggregation.LEVEL
+
+
+def outcome_names(custom: dict[str, Kind] | None = None) -> list[str]:
+    names = [m.name for m in METRICS.values() if m.kind is Kind.OUTCOME and m.ratio_of is None]
+    names += [n for n, k in (custom or {}).items() if k is Kind.OUTCOME and n not in METRICS]
+    return [n for n in names if n != "cost_per_signup"]
+
+
+def canonical_metric(source: str, source_name: str) -> str | None:
+    """Map a source's own metric name to the catalogue; None when Impact does not use it."""
+    if source_name in METRICS:
+        return source_name
+    return SOURCE_ALIASES.get(source, {}).get(source_name)
+
+
+def canonical_platform(text: str) -> str | None:
+    """`Instagram`, `IG`, `twitter` -> canonical platform name; None when unknown."""
+    key = text.strip().lower()
+    if key in PLATFORMS:
+        return key
+    return PLATFORM_ALIASES.get(key)
+
+
+def resolve_metric(text: str) -> str | None:
+    """A metric as a person types it (`link clicks`, `Sign-ups`) -> canonical name."""
+    key = " ".join(text.strip().lower().replace("_", " ").split())
+    for metric in METRICS.values():
+        if key in (metric.name.replace("_", " "), metric.label.lower(), *metric.synonyms):
+            return metric.name
+    return None

@@ -1,0 +1,177 @@
+"""Configuration, read once from the environment at startup and passed down.
+
+No other module reads `os.environ`. Secrets are wrapped in `Secret`, whose `repr` is
+`'***'`, so a settings object can be logged without leaking anything.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.core.errors import ConfigError
+
+SOURCES = (
+    "facebook",
+    "instagram",
+    "linkedin",
+    "x",
+    "youtube",
+    "tiktok",
+    "ga4",
+    "stripe",
+    "shopify",
+    "hubspot",
+    "google_oauth",
+)
+
+KEY_HELP = (
+    "IMPACT_SECRET_KEY is not set. Impact encrypts platform tokens with it. Make one with\n"
+    "  impact keygen\n"
+    "and put the line it prints in your .env (keep it secret, and keep it: tokens stored\n"
+    "with one key cannot be read with another)."
+)
+
+
+class Secret:
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = env.get(name, "").strip()
+    return Secret(value) if value else None
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///impact.db"
+    secret_key: Secret | None = None
+    # Slack
+    slack_bot_token: Secret | None = None
+    slack_signing_secret: Secret | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: Secret | None = None
+    slack_app_token: Secret | None = None
+    slack_api_url: str | None = None
+    public_url: str = "http://localhost:3000"
+    # web server
+    port: int = 3000
+    web_threads: int = 8
+    web_workers: int = 1
+    # scheduler
+    with_scheduler: bool = False
+    sync_interval_hours: float = 6.0
+    grace_hours: float = 6.0
+    post_max_attempts: int = 5
+    # sources
+    meta_graph_version: str = "v23.0"
+    linkedin_version: str = "202510"
+    http_timeout_seconds: float = 20.0
+    http_max_retries: int = 5
+    base_urls: Mapping[str, str] = field(default_factory=dict)
+    # logging
+    log_level: str = "INFO"
+    log_format: str = "text"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        base_urls = {
+            source: env[f"IMPACT_{source.upper()}_BASE_URL"].rstrip("/")
+            for source in SOURCES
+            if env.get(f"IMPACT_{source.upper()}_BASE_URL", "").strip()
+        }
+        log_format = env.get("IMPACT_LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"IMPACT_LOG_FORMAT must be text or json, got {log_format!r}")
+        return cls(
+            database_url=env.get("DATABASE_URL", "").strip() or "sqlite:///impact.db",
+            secret_key=_secret(env, "IMPACT_SECRET_KEY"),
+            slack_bot_token=_secret(env, "SLACK_BOT_TOKEN"),
+            slack_signing_secret=_secret(env, "SLACK_SIGNING_SECRET"),
+            slack_client_id=env.get("SLACK_CLIENT_ID", "").strip() or None,
+            slack_client_secret=_secret(env, "SLACK_CLIENT_SECRET"),
+            slack_app_token=_secret(env, "SLACK_APP_TOKEN"),
+            slack_api_url=env.get("SLACK_API_URL", "").strip() or None,
+            public_url=(env.get("IMPACT_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip(
+                "/"
+            ),
+            port=_int(env, "PORT", 3000),
+            web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
+            web_workers=_int(env, "IMPACT_WEB_WORKERS", 1),
+            with_scheduler=_bool(env, "IMPACT_WITH_SCHEDULER", False),
+            sync_interval_hours=_float(env, "IMPACT_SYNC_INTERVAL_HOURS", 6.0),
+            grace_hours=_float(env, "IMPACT_GRACE_HOURS", 6.0),
+            post_max_attempts=_int(env, "IMPACT_POST_MAX_ATTEMPTS", 5),
+            meta_graph_version=env.get("IMPACT_META_GRAPH_VERSION", "").strip() or "v23.0",
+            linkedin_version=env.get("IMPACT_LINKEDIN_VERSION", "").strip() or "202510",
+            http_timeout_seconds=_float(env, "IMPACT_HTTP_TIMEOUT_SECONDS", 20.0),
+            http_max_retries=_int(env, "IMPACT_HTTP_MAX_RETRIES", 5),
+            base_urls=base_urls,
+            log_level=env.get("IMPACT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            log_format=log_format,
+        )
+
+    def require_secret_key(self) -> Secret:
+        """The key that encrypts tokens; a clear error saying how to make one when missing."""
+        if self.secret_key is None:
+            raise ConfigError(KEY_HELP)
+        return self.secret_key
+
+    def base_url(self, source: str, default: str) -> str:
+        """The base URL of a source: `IMPACT_<SOURCE>_BASE_URL` when set, else the real one."""
+        return self.base_urls.get(source, default)

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the session helper, migrations and the queries over them."""
