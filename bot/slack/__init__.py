@@ -1,0 +1,1 @@
+"""The Slack shell: Bolt app factory, listeners, Web API client."""
