@@ -1,0 +1,213 @@
+"""Writes of metric points and posts: bulk upserts, never a query per row.
+
+Both SQLite and PostgreSQL take `INSERT ... ON CONFLICT (...) DO UPDATE ... WHERE <changed>`,
+so a re-import of identical data rewrites nothing and costs about one indexed lookup a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from bot.core import catalogue
+from bot.core.catalogue import Kind
+from bot.core.model import MetricPoint, PostRecord
+from storage.tables import Connection, CustomMetric, MetricPointRow, PostRow, Team, utcnow
+
+BATCH = 5_000
+T = TypeVar("T")
+
+_POST_FIELDS = (
+    "platform",
+    "published_at",
+    "permalink",
+    "title",
+    "impressions",
+    "reach",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "link_clicks",
+    "outcomes",
+)
+
+
+def batched(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"upserts are not written for {dialect}")
+
+
+def ensure_team(
+    session: Session, team_id: str, name: str = "", timezone: str | None = None
+) -> Team:
+    """The team row, created when missing (name and time zone filled when given)."""
+    team = session.get(Team, team_id)
+    if team is None:
+        team = Team(id=team_id, name=name, timezone=timezone or "UTC")
+        session.add(team)
+        session.flush()
+    else:
+        if name and not team.name:
+            team.name = name
+        if timezone and team.timezone == "UTC":
+            team.timezone = timezone
+    return team
+
+
+def get_or_create_connection(
+    session: Session,
+    team_id: str,
+    source: str,
+    external_id: str,
+    *,
+    platform: str | None,
+    display_name: str = "",
+) -> Connection:
+    """The team's connection to `source`/`external_id`, created when missing."""
+    found = session.exec(
+        select(Connection).where(
+            Connection.team_id == team_id,
+            Connection.source == source,
+            Connection.external_id == external_id,
+        )
+    ).first()
+    if found is not None:
+        if platform and not found.platform:
+            found.platform = platform
+        return found
+    connection = Connection(
+        team_id=team_id,
+        source=source,
+        external_id=external_id,
+        platform=platform,
+        display_name=display_name or external_id,
+    )
+    session.add(connection)
+    session.flush()
+    return connection
+
+
+def stored_platform(point: MetricPoint, connection_platform: str | None, kind: Kind | None) -> str:
+    """The platform column of a point: its own, else the connection's unless it is an outcome."""
+    if point.platform:
+        return point.platform
+    if kind is Kind.OUTCOME:
+        return ""
+    return connection_platform or ""
+
+
+def upsert_points(
+    session: Session,
+    connection: Connection,
+    points: Iterable[MetricPoint],
+    custom: dict[str, Kind] | None = None,
+) -> int:
+    """Insert or update points of one connection in batches. Returns rows sent."""
+    assert connection.id is not None, "flush the connection first"
+    base = {"connection_id": connection.id, "team_id": connection.team_id}
+    rows = (
+        {
+            **base,
+            "metric": p.metric,
+            "platform": stored_platform(
+                p, connection.platform, catalogue.kind_of(p.metric, custom)
+            ),
+            "day": p.day,
+            "value": float(p.value),
+        }
+        for p in points
+    )
+    return upsert_point_rows(session, rows)
+
+
+def upsert_point_rows(session: Session, rows: Iterable[dict[str, Any]]) -> int:
+    """Bulk upsert of ready rows (keys: connection_id, team_id, metric, platform, day, value)."""
+    table = MetricPointRow.__table__
+    insert = _insert(session, table)
+    statement = insert.on_conflict_do_update(
+        index_elements=["connection_id", "metric", "platform", "day"],
+        set_={"value": insert.excluded.value},
+        where=table.c.value != insert.excluded.value,
+    )
+    written = 0
+    for chunk in batched(rows):
+        session.execute(statement, chunk)
+        written += len(chunk)
+    return written
+
+
+def upsert_posts(session: Session, connection: Connection, posts: Iterable[PostRecord]) -> int:
+    """Insert or update posts of one connection on (connection, external id)."""
+    assert connection.id is not None, "flush the connection first"
+    table = PostRow.__table__
+    insert = _insert(session, table)
+    changed = or_(*(table.c[f].is_distinct_from(insert.excluded[f]) for f in _POST_FIELDS))
+    statement = insert.on_conflict_do_update(
+        index_elements=["connection_id", "external_id"],
+        set_={**{f: insert.excluded[f] for f in _POST_FIELDS}, "updated_at": utcnow()},
+        where=changed,
+    )
+    written = 0
+    for chunk in batched(posts):
+        rows = [
+            {
+                "connection_id": connection.id,
+                "team_id": connection.team_id,
+                "external_id": post.external_id,
+                **{f: getattr(post, f) for f in _POST_FIELDS},
+                "updated_at": utcnow(),
+            }
+            for post in chunk
+        ]
+        session.execute(statement, rows)
+        written += len(rows)
+    return written
+
+
+def declare_metrics(session: Session, team_id: str, kinds: dict[str, Kind]) -> None:
+    """Record metric names outside the catalogue with the kind the team gave them."""
+    if not kinds:
+        return
+    table = CustomMetric.__table__
+    insert = _insert(session, table)
+    statement = insert.on_conflict_do_update(
+        index_elements=["team_id", "name"],
+        set_={"kind": insert.excluded.kind},
+        where=table.c.kind != insert.excluded.kind,
+    )
+    session.execute(
+        statement,
+        [{"team_id": team_id, "name": name, "kind": kind.value} for name, kind in kinds.items()],
+    )
+
+
+def custom_kinds(session: Session, team_id: str) -> dict[str, Kind]:
+    rows = session.exec(
+        select(CustomMetric.name, CustomMetric.kind).where(CustomMetric.team_id == team_id)
+    ).all()
+    return {name: Kind(kind) for name, kind in rows}
+
+
+def connection_ids(session: Session, team_id: str, source: str) -> dict[str, Connection]:
+    """The team's connections of one source by external id (one query)."""
+    found = session.exec(
+        select(Connection).where(and_(Connection.team_id == team_id, Connection.source == source))
+    ).all()
+    return {connection.external_id: connection for connection in found}
