@@ -7,6 +7,7 @@ import click
 
 from bot import __version__
 from bot.cli.db import db, keygen
+from bot.cli.demo import demo
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,3 +22,4 @@ def main() -> None:
 
 main.add_command(db)
 main.add_command(keygen)
+main.add_command(demo)

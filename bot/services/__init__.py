@@ -1,0 +1,1 @@
+"""Use cases: each pipes storage and integrations into the pure core, in one transaction."""
