@@ -137,8 +137,13 @@ def upsert_points(
     return upsert_point_rows(session, rows)
 
 
-def upsert_point_rows(session: Session, rows: Iterable[dict[str, Any]]) -> int:
-    """Bulk upsert of ready rows (keys: connection_id, team_id, metric, platform, day, value)."""
+def upsert_point_rows(
+    session: Session, rows: Iterable[dict[str, Any]], *, count_changes: bool = False
+) -> int:
+    """Bulk upsert of ready rows (keys: connection_id, team_id, metric, platform, day, value).
+
+    Returns the rows sent, or with `count_changes` the rows the database inserted or changed.
+    """
     table = MetricPointRow.__table__
     insert = _insert(session, table)
     statement = insert.on_conflict_do_update(
@@ -146,14 +151,44 @@ def upsert_point_rows(session: Session, rows: Iterable[dict[str, Any]]) -> int:
         set_={"value": insert.excluded.value},
         where=table.c.value != insert.excluded.value,
     )
+    return _run(session, statement, table, batched(rows), count_changes)
+
+
+def _run(
+    session: Session,
+    statement: Any,
+    table: Any,
+    chunks: Iterable[list[dict[str, Any]]],
+    count_changes: bool,
+) -> int:
+    """Execute an upsert per chunk; count rows sent, or rows inserted/changed.
+
+    SQLite's executemany rowcount counts changed rows exactly; psycopg's does not, so on
+    PostgreSQL the changed rows are counted from RETURNING (rows the WHERE skipped return
+    nothing). Chunks must not repeat a key (one statement may not touch a row twice).
+    """
+    returning = count_changes and session.get_bind().dialect.name == "postgresql"
+    if returning:
+        statement = statement.returning(table.c.id)
     written = 0
-    for chunk in batched(rows):
-        session.execute(statement, chunk)
-        written += len(chunk)
+    for chunk in chunks:
+        result = session.execute(statement, chunk)
+        if returning:
+            written += len(result.all())
+        elif count_changes and result.rowcount >= 0:
+            written += int(result.rowcount)
+        else:
+            written += len(chunk)
     return written
 
 
-def upsert_posts(session: Session, connection: Connection, posts: Iterable[PostRecord]) -> int:
+def upsert_posts(
+    session: Session,
+    connection: Connection,
+    posts: Iterable[PostRecord],
+    *,
+    count_changes: bool = False,
+) -> int:
     """Insert or update posts of one connection on (connection, external id)."""
     assert connection.id is not None, "flush the connection first"
     table = PostRow.__table__
@@ -164,9 +199,8 @@ def upsert_posts(session: Session, connection: Connection, posts: Iterable[PostR
         set_={**{f: insert.excluded[f] for f in _POST_FIELDS}, "updated_at": utcnow()},
         where=changed,
     )
-    written = 0
-    for chunk in batched(posts):
-        rows = [
+    chunks = (
+        [
             {
                 "connection_id": connection.id,
                 "team_id": connection.team_id,
@@ -176,9 +210,9 @@ def upsert_posts(session: Session, connection: Connection, posts: Iterable[PostR
             }
             for post in chunk
         ]
-        session.execute(statement, rows)
-        written += len(rows)
-    return written
+        for chunk in batched(posts)
+    )
+    return _run(session, statement, table, chunks, count_changes)
 
 
 def declare_metrics(session: Session, team_id: str, kinds: dict[str, Kind]) -> None:

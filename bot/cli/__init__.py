@@ -8,6 +8,7 @@ import click
 from bot import __version__
 from bot.cli.db import db, keygen
 from bot.cli.demo import demo
+from bot.cli.importing import import_
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,3 +24,4 @@ def main() -> None:
 main.add_command(db)
 main.add_command(keygen)
 main.add_command(demo)
+main.add_command(import_)

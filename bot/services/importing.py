@@ -1,0 +1,260 @@
+"""`impact import`: a CSV file of metrics or posts into one team, all or nothing.
+
+The file is streamed once. Rows are written in batches inside one transaction while no
+error has been seen; the first bad row stops writing, checking goes on to report every bad
+row, and the transaction is rolled back, so a file with any bad row imports nothing.
+Upserts make a second import of the same file change nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.core import catalogue, csvrows
+from bot.core.catalogue import Kind
+from bot.core.csvrows import MetricRow, PostRow, RowError
+from bot.core.errors import UsageError
+from storage.db import session_scope
+from storage.metrics import (
+    BATCH,
+    custom_kinds,
+    declare_metrics,
+    ensure_team,
+    get_or_create_connection,
+    upsert_point_rows,
+    upsert_posts,
+)
+from storage.tables import Connection, MetricPointRow
+from storage.tables import PostRow as PostTable
+
+SOURCE = "csv"
+MAX_REPORTED = 200
+
+
+@dataclass
+class ImportReport:
+    kind: str  # metrics | posts
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    accounts: set[str] = field(default_factory=set)
+    errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def unchanged(self) -> int:
+        return self.rows - self.new - self.changed
+
+    def summary(self) -> str:
+        if not self.ok:
+            lines = [f"Nothing imported: {len(self.errors) + self.more_errors} bad rows."]
+            lines += [f"  {error}" for error in self.errors]
+            if self.more_errors:
+                lines.append(f"  ... and {self.more_errors} more")
+            return "\n".join(lines)
+        what = "metric rows" if self.kind == "metrics" else "posts"
+        return (
+            f"Imported {self.rows:,} {what} for {len(self.accounts)} "
+            f"account{'s' if len(self.accounts) != 1 else ''}: {self.new:,} new, "
+            f"{self.changed:,} changed, {self.unchanged:,} unchanged."
+        )
+
+
+class _Abort(Exception):
+    """Raised inside the transaction to roll it back once the file had errors."""
+
+
+def import_csv(engine: Engine, path: Path, team_id: str) -> ImportReport:
+    """Import `path` into `team_id`. A bad header raises UsageError; bad rows are reported."""
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist or is not a file.")
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        kind = csvrows.detect_format(header)
+        report = ImportReport(kind)
+        try:
+            with session_scope(engine) as session:
+                ensure_team(session, team_id)
+                if kind == "metrics":
+                    _import_metrics(session, team_id, reader, report)
+                else:
+                    _import_posts(session, team_id, reader, report)
+                if not report.ok:
+                    raise _Abort
+        except _Abort:
+            report.new = report.changed = 0
+    return report
+
+
+def _record(report: ImportReport, error: RowError) -> None:
+    if len(report.errors) < MAX_REPORTED:
+        report.errors.append(error)
+    else:
+        report.more_errors += 1
+
+
+class _Accounts:
+    """Connections of the file's accounts, created on first sight, one platform each."""
+
+    def __init__(self, session: Session, team_id: str) -> None:
+        self.session, self.team_id = session, team_id
+        self.by_name: dict[str, Connection] = {}
+        self.platform: dict[str, str] = {}
+
+    def check(self, account: str, platform: str, engagement: bool) -> str | None:
+        if not engagement:
+            return None
+        seen = self.platform.setdefault(account, platform)
+        if seen != platform:
+            return (
+                f"account '{account}' already has {seen} rows; one account is one platform "
+                f"(name the {platform} account differently)"
+            )
+        return None
+
+    def get(self, account: str) -> Connection:
+        connection = self.by_name.get(account)
+        if connection is None:
+            connection = get_or_create_connection(
+                self.session,
+                self.team_id,
+                SOURCE,
+                account,
+                platform=self.platform.get(account),
+                display_name=account,
+            )
+            self.by_name[account] = connection
+        elif connection.platform is None and account in self.platform:
+            connection.platform = self.platform[account]
+        return connection
+
+
+def _count(session: Session, table: Any, team_id: str) -> int:
+    return int(
+        session.execute(
+            select(func.count()).select_from(table).where(table.c.team_id == team_id)
+        ).scalar_one()
+    )
+
+
+def _import_metrics(session: Session, team_id: str, reader: Any, report: ImportReport) -> None:
+    custom = custom_kinds(session, team_id)
+    declared: dict[str, Kind] = {}
+    accounts = _Accounts(session, team_id)
+    seen: dict[tuple[str, str, str, Any], float] = {}
+    before = _count(session, MetricPointRow.__table__, team_id)
+    batch: list[dict[str, Any]] = []
+    affected = 0
+    for line, fields in enumerate(reader, start=2):
+        if not fields or not any(f.strip() for f in fields):
+            continue
+        row = csvrows.parse_metric_row(line, fields, {**custom, **declared})
+        if isinstance(row, MetricRow):
+            row = _check_metric_row(row, accounts, seen, declared, custom)
+        if isinstance(row, RowError):
+            _record(report, row)
+            continue
+        report.rows += 1
+        report.accounts.add(row.account)
+        if report.errors or row.line < 0:
+            continue  # nothing will be written (or a repeat of a row): keep checking only
+        connection = accounts.get(row.account)
+        batch.append(
+            {
+                "connection_id": connection.id,
+                "team_id": team_id,
+                "metric": row.metric,
+                "platform": row.platform,
+                "day": row.day,
+                "value": row.value,
+            }
+        )
+        if len(batch) >= BATCH:
+            affected += _flush_points(session, batch)
+    if report.errors:
+        return
+    affected += _flush_points(session, batch)
+    declare_metrics(session, team_id, declared)
+    report.new = _count(session, MetricPointRow.__table__, team_id) - before
+    report.changed = max(0, affected - report.new)
+
+
+def _check_metric_row(
+    row: MetricRow,
+    accounts: _Accounts,
+    seen: dict[tuple[str, str, str, Any], float],
+    declared: dict[str, Kind],
+    custom: dict[str, Kind],
+) -> MetricRow | RowError:
+    problem = accounts.check(row.account, row.platform, row.kind is not Kind.OUTCOME)
+    if problem:
+        return RowError(row.line, problem)
+    key = (row.account, row.metric, row.platform, row.day)
+    previous = seen.get(key)
+    if previous is not None:
+        if previous == row.value:
+            return replace(row, line=-row.line)  # the same row again: counted, written once
+        return RowError(
+            row.line,
+            f"{row.metric} for {row.account} on {row.day} appears twice with different values "
+            f"({previous:g} and {row.value:g}): keep one",
+        )
+    seen[key] = row.value
+    if row.metric not in catalogue.METRICS and custom.get(row.metric) is not row.kind:
+        declared[row.metric] = row.kind
+    return row
+
+
+def _flush_points(session: Session, batch: list[dict[str, Any]]) -> int:
+    if not batch:
+        return 0
+    result_rows = upsert_point_rows(session, batch, count_changes=True)
+    batch.clear()
+    return result_rows
+
+
+def _import_posts(session: Session, team_id: str, reader: Any, report: ImportReport) -> None:
+    accounts = _Accounts(session, team_id)
+    seen: set[tuple[str, str]] = set()
+    rows: dict[str, list[PostRow]] = {}
+    before = _count(session, PostTable.__table__, team_id)
+    for line, fields in enumerate(reader, start=2):
+        if not fields or not any(f.strip() for f in fields):
+            continue
+        row = csvrows.parse_post_row(line, fields)
+        if isinstance(row, PostRow):
+            key = (row.account, row.post.external_id)
+            if key in seen:
+                row = RowError(line, f"post {row.post.external_id} appears twice")
+            else:
+                seen.add(key)
+                problem = accounts.check(row.account, row.post.platform, True)
+                if problem:
+                    row = RowError(line, problem)
+        if isinstance(row, RowError):
+            _record(report, row)
+            continue
+        report.rows += 1
+        report.accounts.add(row.account)
+        rows.setdefault(row.account, []).append(row)
+    if report.errors:
+        return
+    affected = 0
+    for account, posts in rows.items():
+        affected += upsert_posts(
+            session, accounts.get(account), [p.post for p in posts], count_changes=True
+        )
+    report.new = _count(session, PostTable.__table__, team_id) - before
+    report.changed = max(0, affected - report.new)
