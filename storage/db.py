@@ -31,6 +31,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache: bulk upserts stay in memory
     # an in-memory database has no WAL; the other pragmas still apply
     with contextlib.suppress(Exception):
         cursor.execute("PRAGMA journal_mode=WAL")

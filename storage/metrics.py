@@ -144,14 +144,61 @@ def upsert_point_rows(
 
     Returns the rows sent, or with `count_changes` the rows the database inserted or changed.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        tuples = (
+            (
+                r["connection_id"],
+                r["team_id"],
+                r["metric"],
+                r["platform"],
+                r["day"].isoformat() if hasattr(r["day"], "isoformat") else r["day"],
+                r["value"],
+            )
+            for r in rows
+        )
+        return upsert_point_tuples(session, tuples, count_changes=count_changes)
     table = MetricPointRow.__table__
     insert = _insert(session, table)
     statement = insert.on_conflict_do_update(
-        index_elements=["connection_id", "metric", "platform", "day"],
+        index_elements=["team_id", "day", "connection_id", "metric", "platform"],
         set_={"value": insert.excluded.value},
         where=table.c.value != insert.excluded.value,
     )
     return _run(session, statement, table, batched(rows), count_changes)
+
+
+_SQLITE_POINT_UPSERT = (
+    "INSERT INTO metric_points (connection_id, team_id, metric, platform, day, value) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (team_id, day, connection_id, metric, platform) "
+    "DO UPDATE SET value = excluded.value "
+    "WHERE metric_points.value != excluded.value"
+)
+
+
+def upsert_point_tuples(
+    session: Session,
+    rows: Iterable[tuple[int, str, str, str, Any, float]],
+    *,
+    count_changes: bool = False,
+) -> int:
+    """The fast path for bulk loads: (connection_id, team_id, metric, platform, day, value)
+    tuples straight to the driver's executemany, `day` as ISO text (how SQLAlchemy stores
+    dates on SQLite). On SQLite only; elsewhere it delegates to `upsert_point_rows`."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        keys = ("connection_id", "team_id", "metric", "platform", "day", "value")
+        dicts = (dict(zip(keys, row, strict=True)) for row in rows)
+        return upsert_point_rows(session, dicts, count_changes=count_changes)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    written = 0
+    try:
+        for chunk in batched(rows, 50_000):
+            cursor.executemany(_SQLITE_POINT_UPSERT, chunk)
+            written += cursor.rowcount if count_changes else len(chunk)
+    finally:
+        cursor.close()
+    return written
 
 
 def _run(
@@ -169,7 +216,7 @@ def _run(
     """
     returning = count_changes and session.get_bind().dialect.name == "postgresql"
     if returning:
-        statement = statement.returning(table.c.id)
+        statement = statement.returning(*table.primary_key.columns)
     written = 0
     for chunk in chunks:
         result = session.execute(statement, chunk)

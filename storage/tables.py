@@ -71,24 +71,25 @@ class Connection(SQLModel, table=True):
 class MetricPointRow(SQLModel, table=True):
     """One value of one metric for one connection on one day.
 
-    Unique on (connection, metric, platform, date): `platform` is the attribution of an
-    outcome ('' = unattributed) or the connection's own platform for engagement, so one
-    outcome source can carry signups from several platforms on the same day.
-    `team_id` is copied from the connection so "one team, one period" reads need no join.
+    The primary key is (team, day, connection, metric, platform): unique per connection,
+    metric, platform and day (a connection belongs to one team), and in the order of the
+    reads that matter ("one team, one period"). `platform` is the attribution of an outcome
+    ('' = unattributed) or the connection's own platform for engagement, so one outcome
+    source can carry signups from several platforms on the same day. On SQLite the table is
+    WITHOUT ROWID: the key is the table, one b-tree to write instead of three.
     """
 
     __tablename__ = "metric_points"
     __table_args__ = (
-        UniqueConstraint("connection_id", "metric", "platform", "day", name="uq_metric_point"),
-        Index("ix_metric_points_team_day", "team_id", "day"),
+        Index("ix_metric_points_connection", "connection_id"),
+        {"sqlite_with_rowid": False},
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    connection_id: int = Field(foreign_key="connections.id", ondelete="CASCADE")
-    team_id: str = Field(max_length=32)
-    metric: str = Field(max_length=64)
-    platform: str = Field(default="", max_length=32)
-    day: date
+    team_id: str = Field(primary_key=True, max_length=32)
+    day: date = Field(primary_key=True)
+    connection_id: int = Field(primary_key=True, foreign_key="connections.id", ondelete="CASCADE")
+    metric: str = Field(primary_key=True, max_length=64)
+    platform: str = Field(default="", primary_key=True, max_length=32)
     value: float
 
 

@@ -239,10 +239,13 @@ def canonical_platform(text: str) -> str | None:
     return PLATFORM_ALIASES.get(key)
 
 
+_BY_PHRASE: dict[str, str] = {
+    phrase: metric.name
+    for metric in METRICS.values()
+    for phrase in (*metric.synonyms, metric.label.lower(), metric.name.replace("_", " "))
+}
+
+
 def resolve_metric(text: str) -> str | None:
     """A metric as a person types it (`link clicks`, `Sign-ups`) -> canonical name."""
-    key = " ".join(text.strip().lower().replace("_", " ").split())
-    for metric in METRICS.values():
-        if key in (metric.name.replace("_", " "), metric.label.lower(), *metric.synonyms):
-            return metric.name
-    return None
+    return _BY_PHRASE.get(" ".join(text.strip().lower().replace("_", " ").split()))

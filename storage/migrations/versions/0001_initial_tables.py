@@ -151,19 +151,18 @@ def upgrade() -> None:
 
     op.create_table(
         "metric_points",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("connection_id", sa.Integer(), nullable=False),
         sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("connection_id", sa.Integer(), nullable=False),
         sa.Column("metric", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("platform", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["connection_id"], ["connections.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("connection_id", "metric", "platform", "day", name="uq_metric_point"),
+        sa.PrimaryKeyConstraint("team_id", "day", "connection_id", "metric", "platform"),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("metric_points", schema=None) as batch_op:
-        batch_op.create_index("ix_metric_points_team_day", ["team_id", "day"], unique=False)
+        batch_op.create_index("ix_metric_points_connection", ["connection_id"], unique=False)
 
     op.create_table(
         "outcome_feeds",
@@ -229,7 +228,7 @@ def downgrade() -> None:
     op.drop_table("posts")
     op.drop_table("outcome_feeds")
     with op.batch_alter_table("metric_points", schema=None) as batch_op:
-        batch_op.drop_index("ix_metric_points_team_day")
+        batch_op.drop_index("ix_metric_points_connection")
 
     op.drop_table("metric_points")
     with op.batch_alter_table("goals", schema=None) as batch_op:
