@@ -28,3 +28,38 @@ def daily_totals(
         (day, platform, metric, float(total))
         for day, platform, metric, total in session.execute(query)
     ]
+
+
+def metric_sum(
+    session: Session, team_id: str, metrics: Iterable[str], platform: str | None, days: DateRange
+) -> tuple[float, int]:
+    """(sum, rows) of `metrics` for one team over `days`; `platform` None = every platform
+    (unattributed outcomes included)."""
+    table = MetricPointRow.__table__.c
+    query = select(func.coalesce(func.sum(table.value), 0.0), func.count()).where(
+        table.team_id == team_id,
+        table.metric.in_(list(metrics)),
+        table.day >= days.start,
+        table.day <= days.end,
+    )
+    if platform is not None:
+        query = query.where(table.platform == platform)
+    total, rows = session.execute(query).one()
+    return float(total), int(rows)
+
+
+def latest_level(
+    session: Session, team_id: str, metric: str, platform: str | None, on_or_before: date
+) -> float | None:
+    """The level metric's total over its connections on the latest day that has it."""
+    table = MetricPointRow.__table__.c
+    filters = [table.team_id == team_id, table.metric == metric, table.day <= on_or_before]
+    if platform is not None:
+        filters.append(table.platform == platform)
+    last_day = session.execute(select(func.max(table.day)).where(*filters)).scalar_one()
+    if last_day is None:
+        return None
+    total = session.execute(
+        select(func.sum(table.value)).where(*filters, table.day == last_day)
+    ).scalar_one()
+    return float(total)

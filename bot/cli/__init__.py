@@ -8,6 +8,7 @@ import click
 from bot import __version__
 from bot.cli.db import db, keygen
 from bot.cli.demo import demo
+from bot.cli.digest import digest, goal, goals
 from bot.cli.importing import import_
 
 
@@ -25,3 +26,6 @@ main.add_command(db)
 main.add_command(keygen)
 main.add_command(demo)
 main.add_command(import_)
+main.add_command(digest)
+main.add_command(goal)
+main.add_command(goals)

@@ -1,21 +1,31 @@
-"""`impact demo`: the embedded default — demo data in a throwaway SQLite database."""
+"""`impact demo`: the embedded default — demo data in a throwaway SQLite database, example
+goals, and the digest a team would get, in the terminal and as files."""
 
 from __future__ import annotations
 
-from datetime import date
+import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
-from bot.core.model import DateRange
-from bot.core.periods import last_complete_week, weeks_before
-from bot.core.weekly import change, mean, weekly_series
+from bot.cli.digest import write_files
+from bot.core.goals import Refusal
+from bot.core.periods import last_complete_week
+from bot.core.terminal import render_text
 from bot.services.demo import load_demo
-from storage.db import make_engine, session_scope
+from bot.services.digest import build_digest
+from bot.services.goals import add_goal
+from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.weekly import daily_totals
 
-PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "linkedin": "LinkedIn"}
+#: (goal text, weeks before today it was set): the story's goals, one of each kind.
+DEMO_GOALS = (
+    ("signups +15% by end of Q1", 6),
+    ("LinkedIn signups to 450 by Dec 31", 6),
+    ("Instagram link clicks to 120 by Dec 31", 6),
+    ("donations +10% by end of March", 3),
+)
 
 
 @click.command()
@@ -25,7 +35,7 @@ PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "linkedin": 
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("impact-demo"),
     show_default=True,
-    help="Folder for the demo database and files.",
+    help="Folder for the demo database and the digest files.",
 )
 @click.option(
     "--today",
@@ -35,45 +45,33 @@ PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "linkedin": 
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo data.")
 def demo(out_dir: Path, today: object, seed: int) -> None:
-    """Load 26 weeks of demo data and show what Impact sees in it."""
+    """Load 26 weeks of demo data with example goals and show this week's digest."""
     day = today.date() if today else date.today()  # type: ignore[attr-defined]
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{out_dir / 'demo.db'}")
     try:
         upgrade(engine)
         info = load_demo(engine, day, seed)
-        click.echo(
-            f"Loaded demo team {info.team_id}: {info.accounts} accounts, {info.points:,} metric "
-            f"points and {info.posts} posts, {info.start} to {info.end}."
+        for text, weeks_ago in DEMO_GOALS:
+            result = add_goal(
+                engine,
+                team_id=info.team_id,
+                channel_id=info.channel_id,
+                text=text,
+                user_id=None,
+                today=day - timedelta(weeks=weeks_ago),
+            )
+            if isinstance(result, Refusal):  # the demo's own goals must parse
+                raise click.ClickException(f"demo goal {text!r}: {result.message()}")
+        digest = build_digest(
+            engine, team_id=info.team_id, channel_id=info.channel_id, week=last_complete_week(day)
         )
-        click.echo(summary(engine, info.team_id, day))
     finally:
         engine.dispose()
-
-
-def summary(engine, team_id: str, today: date) -> str:  # type: ignore[no-untyped-def]
-    """The last complete week per platform against the 4 weeks before."""
-    week = last_complete_week(today)
-    baseline_weeks = weeks_before(week, 4)
-    days = DateRange(baseline_weeks[0].start, week.end)
-    with session_scope(engine) as session:
-        series = weekly_series(daily_totals(session, team_id, days))
-    lines = [f"\nWeek {week} ({week.label}) against the 4 weeks before:\n"]
-    header = f"  {'platform':<11}{'interactions':>14}{'change':>9}{'link clicks':>13}{'signups':>10}{'change':>9}"
-    lines.append(header)
-    for platform, name in PLATFORM_NAMES.items():
-        row = []
-        for metric in ("interactions", "link_clicks", "signups"):
-            values = series.get((platform, metric), {})
-            current = values.get(week, 0.0)
-            base = mean(values.get(w, 0.0) for w in baseline_weeks)
-            row.append((current, change(current, base)))
-        (inter, inter_ch), (links, _), (signups, sign_ch) = row
-        lines.append(
-            f"  {name:<11}{inter:>14,.0f}{_pct(inter_ch):>9}{links:>13,.0f}{signups:>10,.0f}{_pct(sign_ch):>9}"
-        )
-    return "\n".join(lines)
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.0%}"
+    click.echo(
+        f"Demo team {info.team_id}: {info.accounts} accounts, {info.points:,} metric points and "
+        f"{info.posts} posts ({info.start} to {info.end}).\n"
+    )
+    click.echo(render_text(digest, colour=sys.stdout.isatty()), nl=False)
+    written = write_files(digest, out_dir)
+    click.echo("\nWrote " + ", ".join(str(p) for p in written) + ".")
