@@ -116,10 +116,9 @@ def find_insights(
             found.append(item)
     found.extend(vanity_posts(posts, week, thresholds))
     found.extend(no_outcome_link(series, engaged, outcome_metrics, set(goal_scopes)))
-    for platform in engaged:
-        item = engagement_cost(series, platform, outcome, week, thresholds)
-        if item:
-            found.append(item)
+    item = engagement_cost(series, engaged, outcome, week, thresholds)
+    if item:
+        found.append(item)
     return found
 
 
@@ -326,37 +325,59 @@ def no_outcome_link(
 
 
 def engagement_cost(
-    series: SeriesMap, platform: str, outcome: str | None, week: IsoWeek, t: Thresholds
+    series: SeriesMap,
+    platforms: Sequence[str],
+    outcome: str | None,
+    week: IsoWeek,
+    t: Thresholds,
 ) -> Insight | None:
-    comments = series.get((platform, "comments"), {}).get(week, 0.0)
-    hours = comments * t.minutes_per_reply / 60
-    if hours < t.cost_min_hours:
+    """Reply time the week's comments cost (comments × minutes per reply), when it reaches
+    the threshold, with the attributed outcomes per hour of each platform."""
+    rows = []
+    for platform in platforms:
+        comments = series.get((platform, "comments"), {}).get(week, 0.0)
+        if not comments:
+            continue
+        hours = comments * t.minutes_per_reply / 60
+        outcomes = series.get((platform, outcome), {}).get(week, 0.0) if outcome else 0.0
+        rows.append((hours, platform, comments, outcomes))
+    total_hours = sum(r[0] for r in rows)
+    if total_hours < t.cost_min_hours:
         return None
-    name = platform_name(platform)
-    outcomes = series.get((platform, outcome), {}).get(week, 0.0) if outcome else 0.0
-    per_hour = outcomes / hours if hours else 0.0
+    rows.sort(key=lambda r: (-r[0], r[1]))
     label = catalogue.METRICS[outcome].label if outcome in catalogue.METRICS else (outcome or "")
-    if outcome:
-        tail = f"for {outcomes:,.0f} {label} from {name} ({per_hour:.1f} per hour)"
-    else:
-        tail = "with no outcome measured"
+    parts = []
+    for hours, platform, _comments, outcomes in rows:
+        rate = f", {outcomes / hours:.1f} {label} per hour" if outcome else ""
+        parts.append(f"{platform_name(platform)} {hours:.1f} h{rate}")
+    comments_total = sum(r[2] for r in rows)
     message = (
-        f"Replying to {comments:,.0f} {name} comments takes about {hours:.1f} h a week, {tail}."
+        f"Replying to {comments_total:,.0f} comments takes about {total_hours:.1f} h a week "
+        f"({t.minutes_per_reply:g} min each): " + "; ".join(parts) + "."
     )
     action = (
-        "Decide how much reply time this channel deserves; answer the comments that lead somewhere."
+        "Decide how much reply time each channel deserves: spend it where replies lead to "
+        f"{label or 'outcomes'}."
     )
     return Insight(
         "engagement_cost",
-        platform,
+        None,
         message,
         action,
         {
-            "comments": round(comments),
+            "comments": round(comments_total),
             "minutes_per_reply": t.minutes_per_reply,
-            "hours": round(hours, 2),
+            "hours": round(total_hours, 2),
             "outcome": outcome,
-            "outcomes": round(outcomes, 2),
-            "outcomes_per_hour": round(per_hour, 2),
+            "by_platform": [
+                {
+                    "platform": platform,
+                    "comments": round(comments),
+                    "hours": round(hours, 2),
+                    "outcomes": round(outcomes, 2),
+                    "outcomes_per_hour": round(outcomes / hours, 2) if hours else None,
+                }
+                for hours, platform, comments, outcomes in rows
+            ],
         },
     )
