@@ -63,10 +63,29 @@ def test_header_detection_and_refusal():
 
 def test_post_rows():
     good = parse_post_row(
-        2, ["p1", "Instagram", "ig", "2026-11-10", "https://x.test/p", "1", "1", "5", "1", "0", "0", "0", "0"]
+        2,
+        [
+            "p1",
+            "Instagram",
+            "ig",
+            "2026-11-10",
+            "https://x.test/p",
+            "1",
+            "1",
+            "5",
+            "1",
+            "0",
+            "0",
+            "0",
+            "0",
+        ],
     )
     assert not isinstance(good, RowError) and good.post.interactions == 6
-    bad = parse_post_row(3, ["p1", "instagram", "ig", "yesterday", "", "1", "1", "5", "1", "0", "0", "0", "0"])
+    bad = parse_post_row(
+        3, ["p1", "instagram", "ig", "yesterday", "", "1", "1", "5", "1", "0", "0", "0", "0"]
+    )
     assert isinstance(bad, RowError) and "published_at 'yesterday'" in str(bad)
-    fractional = parse_post_row(4, ["p1", "instagram", "ig", "2026-11-10", "", "1", "1", "5.5", "1", "0", "0", "0", "0"])
+    fractional = parse_post_row(
+        4, ["p1", "instagram", "ig", "2026-11-10", "", "1", "1", "5.5", "1", "0", "0", "0", "0"]
+    )
     assert isinstance(fractional, RowError) and "reactions" in str(fractional)
