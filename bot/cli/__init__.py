@@ -10,6 +10,7 @@ from bot.cli.db import db, keygen
 from bot.cli.demo import demo
 from bot.cli.digest import digest, goal, goals
 from bot.cli.importing import import_
+from bot.cli.serve import serve, socket
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +30,5 @@ main.add_command(import_)
 main.add_command(digest)
 main.add_command(goal)
 main.add_command(goals)
+main.add_command(serve)
+main.add_command(socket)

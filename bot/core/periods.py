@@ -106,3 +106,24 @@ def weeks_before(week: IsoWeek, count: int) -> list[IsoWeek]:
 def trailing_weeks(week: IsoWeek, count: int) -> list[IsoWeek]:
     """`count` weeks ending with `week` (included), oldest first."""
     return [week.shift(-offset) for offset in range(count - 1, -1, -1)]
+
+
+def period_ranges(period: str, today: date) -> tuple[DateRange, DateRange]:
+    """(current, previous) day ranges of a `/impact metrics` period, ending yesterday:
+    `7d`/`30d`/`90d` rolling, `week` the last complete ISO week, `month` the last complete
+    calendar month; `previous` is the range of the same length just before."""
+    if period in ("7d", "30d", "90d"):
+        days = int(period[:-1])
+        end = today - timedelta(days=1)
+        current = DateRange(end - timedelta(days=days - 1), end)
+        before = DateRange(current.start - timedelta(days=days), current.start - timedelta(days=1))
+        return current, before
+    if period == "week":
+        week = last_complete_week(today)
+        return week.days, week.shift(-1).days
+    if period == "month":
+        end = today.replace(day=1) - timedelta(days=1)
+        current = DateRange(end.replace(day=1), end)
+        prev_end = current.start - timedelta(days=1)
+        return current, DateRange(prev_end.replace(day=1), prev_end)
+    raise UsageError(f"'{period}' is not a period.", "Use 7d, 30d, 90d, week or month.")

@@ -1,0 +1,44 @@
+"""`impact serve` (production HTTP) and `impact socket` (Socket Mode, development)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.base import load_settings, runtime
+from bot.core.errors import ConfigError
+from bot.server import make_wsgi_app
+from bot.server import serve as run_server
+from bot.slack.app import build_app
+from storage.migrate import upgrade
+
+
+@click.command()
+@click.option("--port", type=int, default=None, help="Port to listen on (default: PORT or 3000).")
+def serve(port: int | None) -> None:
+    """Run the Slack app over HTTP (waitress): /slack/events, OAuth routes, /healthz."""
+    settings = load_settings()
+    with runtime(settings) as rt:
+        upgrade(rt.engine)
+        app = build_app(rt)
+        click.echo(f"Impact listening on port {port or settings.port}")
+        run_server(make_wsgi_app(rt, app), port=port or settings.port, threads=settings.web_threads)
+
+
+@click.command()
+def socket() -> None:
+    """Run the Slack app over Socket Mode (development; needs SLACK_APP_TOKEN)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings = load_settings()
+    if settings.slack_app_token is None:
+        raise click.ClickException(
+            "SLACK_APP_TOKEN is not set: create an app-level token with connections:write "
+            "(Basic Information > App-Level Tokens) and enable Socket Mode."
+        )
+    with runtime(settings) as rt:
+        upgrade(rt.engine)
+        try:
+            app = build_app(rt)
+        except ConfigError as err:
+            raise click.ClickException(err.for_user()) from None
+        SocketModeHandler(app, settings.slack_app_token.reveal()).start()

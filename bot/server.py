@@ -1,0 +1,70 @@
+"""The production HTTP app: a WSGI callable that routes to Bolt and our own endpoints.
+
+    /slack/events           commands, events, interactivity (signature-verified by Bolt)
+    /slack/install          Add to Slack (OAuth mode)
+    /slack/oauth_redirect   OAuth callback (OAuth mode)
+    /healthz                200 when the database answers, 503 otherwise
+
+Stateless: any number of replicas can run behind a load balancer; everything shared
+(installations, event dedupe, goals) lives in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from bot.bootstrap import Runtime
+
+log = logging.getLogger(__name__)
+SLACK_PATHS = ("/slack/events", "/slack/install", "/slack/oauth_redirect")
+
+StartResponse = Callable[..., Any]
+
+
+def make_wsgi_app(
+    runtime: Runtime, app: App
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path in SLACK_PATHS:
+            return slack(environ, start_response)
+        if path == "/healthz":
+            return _health(runtime, start_response)
+        return _json(start_response, "404 Not Found", {"error": "not found"})
+
+    return wsgi
+
+
+def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(payload).encode("utf-8")
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def _health(runtime: Runtime, start_response: StartResponse) -> list[bytes]:
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("healthz.database_down")
+        return _json(start_response, "503 Service Unavailable", {"ok": False, "database": "down"})
+    return _json(start_response, "200 OK", {"ok": True})
+
+
+def serve(wsgi: Callable[..., Any], *, port: int, threads: int) -> None:
+    """Run the app on waitress, a production WSGI server in pure Python."""
+    from waitress import serve as waitress_serve
+
+    log.info("server.start port=%s threads=%s", port, threads)
+    waitress_serve(wsgi, host="0.0.0.0", port=port, threads=threads, ident="impact")

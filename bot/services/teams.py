@@ -1,0 +1,52 @@
+"""Teams as the Slack shell needs them: bot tokens, time zones, event dedupe."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.bootstrap import Runtime
+from storage.db import session_scope
+from storage.metrics import ensure_team
+from storage.tables import ProcessedEvent, Team, utcnow
+
+EVENT_MEMORY = timedelta(days=2)
+
+
+def bot_token_for(runtime: Runtime, team_id: str) -> str | None:
+    """The bot token to act in a team: the installation's (OAuth mode) or SLACK_BOT_TOKEN."""
+    with session_scope(runtime.engine) as session:
+        team = session.get(Team, team_id)
+        if team is not None and team.bot_token_enc and team.uninstalled_at is None:
+            return runtime.require_vault().decrypt_text(team.bot_token_enc)
+    token = runtime.settings.slack_bot_token
+    return token.reveal() if token else None
+
+
+def team_timezone(engine: Engine, team_id: str) -> str:
+    with session_scope(engine) as session:
+        team = session.get(Team, team_id)
+        return team.timezone if team else "UTC"
+
+
+def touch_team(engine: Engine, team_id: str, name: str = "") -> None:
+    with session_scope(engine) as session:
+        ensure_team(session, team_id, name)
+
+
+def mark_event_processed(engine: Engine, event_id: str, team_id: str | None) -> bool:
+    """Insert-if-absent: True the first time an event id is seen, False for a retry or a
+    duplicate delivered to another replica. Old ids are forgotten after two days."""
+    try:
+        with session_scope(engine) as session:
+            session.add(ProcessedEvent(event_id=event_id, team_id=team_id))
+    except IntegrityError:
+        return False
+    with session_scope(engine) as session:
+        session.execute(
+            delete(ProcessedEvent).where(ProcessedEvent.received_at < utcnow() - EVENT_MEMORY)
+        )
+    return True

@@ -1,0 +1,142 @@
+"""The Bolt app factory: one function builds the app from the runtime.
+
+Two ways to authorise:
+- single workspace: SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET;
+- many workspaces: SLACK_CLIENT_ID + SLACK_CLIENT_SECRET (+ signing secret), with
+  installations and OAuth state in our database (`bot.slack.installation`).
+Every Web API client comes from `make_web_client`, so SLACK_API_URL and the 429 retry
+handler apply everywhere, the OAuth flow's `oauth.v2.access` included.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth import OAuthFlow
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+from bot.bootstrap import Runtime
+from bot.core.errors import ConfigError
+from bot.slack import actions, commands, home, threads
+from bot.slack.client import make_web_client
+from bot.slack.installation import DbInstallationStore, DbStateStore, forget_installation
+
+log = logging.getLogger(__name__)
+
+#: Exactly the scopes of manifest.yml, and why each is needed is in the README.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "channels:history",
+    "groups:history",
+    "app_mentions:read",
+    "users:read",
+    "files:write",
+    "channels:read",
+    "groups:read",
+)
+
+
+def build_app(runtime: Runtime, *, process_before_response: bool = False) -> App:
+    """The Slack app with every listener registered. ConfigError names what is missing."""
+    settings = runtime.settings
+    if settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page."
+        )
+    signing_secret = settings.slack_signing_secret.reveal()
+    if settings.slack_client_id:
+        app = _oauth_app(runtime, signing_secret, process_before_response)
+    elif settings.slack_bot_token:
+        app = App(
+            token=settings.slack_bot_token.reveal(),
+            signing_secret=signing_secret,
+            client=make_web_client(settings, settings.slack_bot_token.reveal()),
+            token_verification_enabled=False,
+            process_before_response=process_before_response,
+        )
+    else:
+        raise ConfigError(
+            "Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+            "(install in many workspaces). See README, 'Connect to Slack'."
+        )
+    register(app, runtime)
+    return app
+
+
+def _oauth_app(runtime: Runtime, signing_secret: str, process_before_response: bool) -> App:
+    settings = runtime.settings
+    if settings.slack_client_secret is None:
+        raise ConfigError("SLACK_CLIENT_SECRET is not set (Basic Information > App Credentials).")
+    store = DbInstallationStore(runtime.engine, runtime.require_vault())
+    oauth_settings = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.reveal(),
+        scopes=list(BOT_SCOPES),
+        redirect_uri=f"{settings.public_url}/slack/oauth_redirect",
+        installation_store=store,
+        state_store=DbStateStore(runtime.engine),
+        callback_options=CallbackOptions(success=_installed, failure=_install_failed),
+    )
+    return App(
+        signing_secret=signing_secret,
+        oauth_flow=OAuthFlow(client=make_web_client(settings), settings=oauth_settings),
+        client=make_web_client(settings),
+        installation_store=store,
+        process_before_response=process_before_response,
+    )
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Impact</title></head>"
+        f"<body style='font-family:sans-serif;max-width:36em;margin:4em auto'><h1>{title}</h1>"
+        f"<p>{body}</p></body></html>"
+    )
+
+
+def _installed(args: SuccessArgs) -> BoltResponse:
+    team = args.installation.team_name or "your workspace"
+    return BoltResponse(
+        status=200,
+        body=_page(
+            "Impact is installed",
+            f"Impact is now in {team}. Type <code>/impact help</code> in a channel.",
+        ),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+def _install_failed(args: FailureArgs) -> BoltResponse:
+    log.warning("slack.install_failed reason=%s", args.reason)
+    return BoltResponse(
+        status=args.suggested_status_code,
+        body=_page(
+            "Installation did not finish",
+            "The link was used already, expired, or was not started here. "
+            "Start again from the Add to Slack page.",
+        ),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Attach every listener; each acks first and hands slow work to a lazy function."""
+    commands.register(app, runtime)
+    threads.register(app, runtime)
+    actions.register(app, runtime)
+    home.register(app, runtime)
+
+    def on_uninstall(event: dict[str, Any], context: Any) -> None:
+        forget_installation(runtime.engine, context.team_id or "")
+
+    app.event("app_uninstalled")(on_uninstall)
+    app.event("tokens_revoked")(on_uninstall)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.exception("slack.listener_failed type=%s", body.get("type"), exc_info=error)

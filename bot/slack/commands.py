@@ -1,0 +1,196 @@
+"""`/impact`: ack within Slack's 3 seconds, then do the work in a lazy listener.
+
+The ack function only parses (pure) and answers what needs no I/O: help and usage errors.
+Everything that reads the database or calls Slack runs in `run`, after the ack, and
+answers through `respond` (the command's response_url).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.bootstrap import Runtime
+from bot.chart import render_chart
+from bot.core import commands as cmd
+from bot.core.blocks import render_digest
+from bot.core.errors import UsageError
+from bot.core.goals import Refusal
+from bot.core.replies import (
+    goal_modal,
+    render_connections,
+    render_goal_list,
+    render_goal_stored,
+    render_help,
+    render_metrics,
+    render_refusal,
+    render_schedule,
+    render_status,
+    render_usage_error,
+)
+from bot.services.connections import list_connections
+from bot.services.digest import build_digest, default_week, today_in
+from bot.services.goals import add_goal, list_goals
+from bot.services.metrics import metrics_summary
+from bot.services.posting import post_digest
+from bot.services.schedules import clear_schedule, get_schedule, set_schedule
+from bot.services.teams import touch_team
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def ack_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        try:
+            request = cmd.parse_command(command.get("text", ""))
+        except UsageError as err:
+            ack(**render_usage_error(err.for_user()))
+            return
+        if isinstance(request, cmd.Help):
+            ack(**render_help(request.topic))
+        elif isinstance(request, cmd.GoalAdd) and not request.text:
+            ack()
+            # trigger_id lives 3 seconds: open the form before anything slow
+            client.views_open(
+                trigger_id=command["trigger_id"],
+                view=goal_modal(channel_id=command.get("channel_id", "")),
+            )
+        else:
+            ack()
+
+    def run(
+        respond: Respond, command: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        try:
+            request = cmd.parse_command(command.get("text", ""))
+        except UsageError:
+            return  # answered in the ack
+        if isinstance(request, cmd.Help) or (isinstance(request, cmd.GoalAdd) and not request.text):
+            return
+        team_id = context.team_id or command.get("team_id", "")
+        try:
+            answer(runtime, request, respond, client, team_id, command)
+        except UsageError as err:
+            respond(**render_usage_error(err.for_user()), response_type="ephemeral")
+
+    app.command("/impact")(ack=ack_command, lazy=[run])
+
+
+def answer(
+    runtime: Runtime,
+    request: cmd.Request,
+    respond: Respond,
+    client: WebClient,
+    team_id: str,
+    command: dict[str, Any],
+) -> None:
+    """Carry out one parsed command for one team and channel, and respond."""
+    engine = runtime.engine
+    channel = command.get("channel_id", "")
+    user = command.get("user_id")
+    touch_team(engine, team_id, command.get("team_domain", ""))
+    today = today_in(engine, team_id, datetime.now(UTC))
+    if isinstance(request, cmd.Status):
+        goals = list_goals(engine, team_id, channel, today=today)
+        week = default_week(engine, team_id, datetime.now(UTC))
+        verdict = build_digest(engine, team_id=team_id, channel_id=channel, week=week).verdict
+        respond(**render_status(goals, verdict), response_type="ephemeral")
+    elif isinstance(request, cmd.Metrics):
+        report = metrics_summary(engine, team_id, request.platform, request.period, today)
+        respond(**render_metrics(report), response_type="ephemeral")
+    elif isinstance(request, cmd.Goals):
+        respond(
+            **render_goal_list(list_goals(engine, team_id, channel, today=today)),
+            response_type="ephemeral",
+        )
+    elif isinstance(request, cmd.GoalAdd):
+        result = add_goal(
+            engine,
+            team_id=team_id,
+            channel_id=channel,
+            text=request.text,
+            user_id=user,
+            today=today,
+        )
+        if isinstance(result, Refusal):
+            respond(**render_refusal(result), response_type="ephemeral")
+        else:
+            respond(**render_goal_stored(result.line, result.baseline), response_type="ephemeral")
+    elif isinstance(request, cmd.DigestPreview):
+        week = default_week(engine, team_id, datetime.now(UTC))
+        digest = build_digest(engine, team_id=team_id, channel_id=channel, week=week)
+        if request.post:
+            post_digest(client, channel_id=channel, digest=digest, chart_png=render_chart(digest))
+            respond(
+                text=f"Posted the digest of {digest.label} to this channel.",
+                response_type="ephemeral",
+            )
+        else:
+            respond(**render_digest(digest), response_type="ephemeral")
+    elif isinstance(request, cmd.ScheduleShow):
+        info = get_schedule(engine, team_id, channel)
+        respond(**render_schedule(info.describe() if info else None), response_type="ephemeral")
+    elif isinstance(request, cmd.ScheduleOff):
+        stopped = clear_schedule(engine, team_id, channel)
+        text = (
+            "Weekly digest stopped in this channel."
+            if stopped
+            else "There was no weekly digest here."
+        )
+        respond(text=text, response_type="ephemeral")
+    elif isinstance(request, cmd.ScheduleSet):
+        timezone = request.timezone or _user_timezone(client, user)
+        info = set_schedule(
+            engine,
+            team_id=team_id,
+            channel_id=channel,
+            weekday=request.weekday,
+            hour=request.hour,
+            minute=request.minute,
+            timezone=timezone,
+            quiet=request.quiet,
+            user_id=user,
+        )
+        respond(**render_schedule(info.describe()), response_type="ephemeral")
+    elif isinstance(request, cmd.Connect):
+        if request.source is None:
+            respond(
+                **render_connections(list_connections(engine, team_id)), response_type="ephemeral"
+            )
+        else:
+            respond(text=_connect_instructions(request.source), response_type="ephemeral")
+    elif isinstance(request, cmd.Sync):
+        respond(text=_sync_text(runtime, team_id, request.source), response_type="ephemeral")
+
+
+def _user_timezone(client: WebClient, user: str | None) -> str:
+    if not user:
+        return "UTC"
+    try:
+        return client.users_info(user=user)["user"].get("tz") or "UTC"
+    except Exception:  # no users:read, or Slack is down: fall back, the reply says which zone
+        log.warning("slack.users_info_failed")
+        return "UTC"
+
+
+def _connect_instructions(source: str) -> str:
+    return (
+        f"Connecting {source} from Slack is not available in this version. Load its data with "
+        "`impact import FILE --team <team id>` (CSV: date,platform,account,metric,value), "
+        "then `/impact connect` lists it here."
+    )
+
+
+def _sync_text(runtime: Runtime, team_id: str, source: str | None) -> str:
+    connections = list_connections(runtime.engine, team_id)
+    if not connections:
+        return "Nothing to sync: no sources connected yet (`/impact connect`)."
+    return (
+        "This version reads data imported with `impact import`; there is no live source to "
+        f"sync{' for ' + source if source else ''} yet. Connections: "
+        + ", ".join(f"{c.name} ({c.health})" for c in connections)
+    )
