@@ -65,19 +65,25 @@ def register(app: App, runtime: Runtime) -> None:
     def run(
         respond: Respond, command: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        try:
-            request = cmd.parse_command(command.get("text", ""))
-        except UsageError:
-            return  # answered in the ack
-        if isinstance(request, cmd.Help) or (isinstance(request, cmd.GoalAdd) and not request.text):
-            return
+        request = cmd.parse_command(command.get("text", ""))  # valid: `needs_work` checked it
         team_id = context.team_id or command.get("team_id", "")
         try:
             answer(runtime, request, respond, client, team_id, command)
         except UsageError as err:
             respond(**render_usage_error(err.for_user()), response_type="ephemeral")
 
-    app.command("/impact")(ack=ack_command, lazy=[run])
+    def needs_work(command: dict[str, Any]) -> bool:
+        """Help, usage errors and the bare form are answered in the ack: no lazy thread."""
+        try:
+            request = cmd.parse_command(command.get("text", ""))
+        except UsageError:
+            return False
+        return not (
+            isinstance(request, cmd.Help) or (isinstance(request, cmd.GoalAdd) and not request.text)
+        )
+
+    app.command("/impact", matchers=[needs_work])(ack=ack_command, lazy=[run])
+    app.command("/impact")(ack_command)
 
 
 def answer(
