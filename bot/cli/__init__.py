@@ -10,6 +10,7 @@ from bot.cli.db import db, keygen
 from bot.cli.demo import demo
 from bot.cli.digest import digest, goal, goals
 from bot.cli.importing import import_
+from bot.cli.scheduler import scheduler
 from bot.cli.serve import serve, socket
 
 
@@ -32,3 +33,4 @@ main.add_command(goal)
 main.add_command(goals)
 main.add_command(serve)
 main.add_command(socket)
+main.add_command(scheduler)

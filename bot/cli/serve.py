@@ -14,14 +14,30 @@ from storage.migrate import upgrade
 
 @click.command()
 @click.option("--port", type=int, default=None, help="Port to listen on (default: PORT or 3000).")
-def serve(port: int | None) -> None:
+@click.option(
+    "--with-scheduler/--without-scheduler",
+    default=None,
+    help="Also post scheduled digests from this process (default: IMPACT_WITH_SCHEDULER).",
+)
+def serve(port: int | None, with_scheduler: bool | None) -> None:
     """Run the Slack app over HTTP (waitress): /slack/events, OAuth routes, /healthz."""
     settings = load_settings()
     with runtime(settings) as rt:
         upgrade(rt.engine)
         app = build_app(rt)
+        background = None
+        if settings.with_scheduler if with_scheduler is None else with_scheduler:
+            from bot.scheduler import start_background
+
+            background = start_background(rt)
         click.echo(f"Impact listening on port {port or settings.port}")
-        run_server(make_wsgi_app(rt, app), port=port or settings.port, threads=settings.web_threads)
+        try:
+            run_server(
+                make_wsgi_app(rt, app), port=port or settings.port, threads=settings.web_threads
+            )
+        finally:
+            if background is not None:
+                background.stop()
 
 
 @click.command()

@@ -1,0 +1,218 @@
+"""`impact scheduler`: weekly digests on time, in each channel's time zone, exactly once.
+
+Design (APScheduler 3 warns that a job store must not be shared by several schedulers):
+- the `digest_schedules` table is the truth; each instance keeps its APScheduler jobs in
+  memory and rebuilds them from the table every minute, so changes made with
+  `/impact schedule` are picked up without a restart and nothing is shared but the database;
+- a cron job per schedule fires at its day and time in its IANA zone (CronTrigger with a
+  timezone: DST-correct);
+- a minute job also catches up runs missed while no scheduler was running (inside the grace
+  period, default 6 h; they say they are late) and retries failed posts with backoff;
+- every run is claimed in `digest_runs` before posting (`bot.services.runs`), so any number
+  of instances, restarts and retries post each (team, channel, week) once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+
+from bot.bootstrap import Runtime
+from bot.chart import render_chart
+from bot.core.periods import IsoWeek
+from bot.core.schedule import Slot, due, week_of_run
+from bot.logconfig import scrub
+from bot.services import runs
+from bot.services.digest import build_digest
+from bot.services.posting import post_digest
+from bot.services.schedules import ScheduleInfo, list_schedules
+from bot.services.teams import bot_token_for
+from bot.slack.client import make_web_client
+
+log = logging.getLogger(__name__)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    team_id: str
+    channel_id: str
+    week: str
+    status: str  # posted | skipped | retrying | failed
+    late: bool = False
+
+
+def _slot(info: ScheduleInfo) -> Slot:
+    return Slot(info.weekday, info.hour, info.minute, info.timezone)
+
+
+class DigestScheduler:
+    """Posts due digests. `tick(now)` is the whole decision, so tests drive it with a
+    frozen clock; `start()` runs it on APScheduler in the background."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        instance: str | None = None,
+        client_for: Callable[[str], WebClient | None] | None = None,
+        max_workers: int = 16,
+    ) -> None:
+        self.runtime = runtime
+        self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.client_for = client_for or self._client_for
+        self.grace = timedelta(hours=runtime.settings.grace_hours)
+        self.max_attempts = runtime.settings.post_max_attempts
+        self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="digest")
+        self._scheduler: BackgroundScheduler | None = None
+        self._jobs: dict[str, ScheduleInfo] = {}
+
+    def _client_for(self, team_id: str) -> WebClient | None:
+        token = bot_token_for(self.runtime, team_id)
+        return make_web_client(self.runtime.settings, token) if token else None
+
+    # --- the decision ---------------------------------------------------------------
+    def tick(self, now: datetime | None = None) -> list[RunResult]:
+        """Post every digest due at `now` (on time, late inside the grace period, or a retry).
+        Channels are posted in parallel; returns what happened to each claimed run."""
+        now = now or datetime.now(UTC)
+        engine = self.runtime.engine
+        schedules = {(s.team_id, s.channel_id): s for s in list_schedules(engine)}
+        candidates: dict[tuple[str, str, str], tuple[ScheduleInfo, bool]] = {}
+        for key, info in schedules.items():
+            found = due(_slot(info), now, self.grace)
+            if found is not None:
+                fired, late = found
+                candidates[(*key, str(week_of_run(_slot(info), fired)))] = (info, late)
+        for team_id, channel_id, week in runs.runs_due_for_retry(engine, now):
+            info = schedules.get((team_id, channel_id))
+            if info is not None:
+                candidates.setdefault((team_id, channel_id, week), (info, True))
+        settled = runs.settled_keys(engine, {week for _, _, week in candidates}, now)
+        futures = [
+            self.pool.submit(self._run, info, key[2], late, now)
+            for key, (info, late) in candidates.items()
+            if key not in settled
+        ]
+        return [r for f in futures if (r := f.result()) is not None]
+
+    def _run(self, info: ScheduleInfo, week: str, late: bool, now: datetime) -> RunResult | None:
+        engine = self.runtime.engine
+        claimed = runs.claim(
+            engine,
+            team_id=info.team_id,
+            channel_id=info.channel_id,
+            week=week,
+            instance=self.instance,
+            now=now,
+        )
+        if claimed is None:
+            return None  # posted already, or another instance has it
+        late = late or claimed.attempt > 1
+        try:
+            digest = build_digest(
+                engine, team_id=info.team_id, channel_id=info.channel_id, week=IsoWeek.parse(week)
+            )
+            if digest.is_empty and info.quiet:
+                runs.mark_posted(engine, claimed, None, now, late=late, skipped=True)
+                return RunResult(info.team_id, info.channel_id, week, runs.SKIPPED, late)
+            client = self.client_for(info.team_id)
+            if client is None:
+                raise RuntimeError("no bot token for this team (is Impact installed?)")
+            chart = None if digest.is_empty else render_chart(digest)
+            ts = post_digest(
+                client, channel_id=info.channel_id, digest=digest, chart_png=chart, late=late
+            )
+        except Exception as err:  # any failure: keep the error, retry later
+            status = runs.mark_attempt_failed(
+                engine, claimed, scrub(f"{type(err).__name__}: {err}"), now, self.max_attempts
+            )
+            log.warning(
+                "digest.post_failed team=%s channel=%s week=%s attempt=%s status=%s",
+                info.team_id,
+                info.channel_id,
+                week,
+                claimed.attempt,
+                status,
+            )
+            return RunResult(info.team_id, info.channel_id, week, status, late)
+        runs.mark_posted(engine, claimed, ts, now, late=late)
+        log.info(
+            "digest.posted team=%s channel=%s week=%s late=%s",
+            info.team_id,
+            info.channel_id,
+            week,
+            late,
+        )
+        return RunResult(info.team_id, info.channel_id, week, runs.POSTED, late)
+
+    # --- the clock --------------------------------------------------------------------
+    def start(self) -> DigestScheduler:
+        """Run in the background: cron jobs per schedule plus the minute job."""
+        scheduler = BackgroundScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
+        )
+        scheduler.add_job(
+            self._minute, IntervalTrigger(minutes=1), id="minute", next_run_time=datetime.now(UTC)
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("scheduler.started instance=%s", self.instance)
+        return self
+
+    def _minute(self) -> None:
+        try:
+            self.refresh()
+            self.tick()
+        except Exception:
+            log.exception("scheduler.minute_failed")
+
+    def refresh(self) -> None:
+        """Make this instance's cron jobs match the schedules table."""
+        if self._scheduler is None:
+            return
+        wanted = {
+            f"digest:{s.team_id}:{s.channel_id}": s for s in list_schedules(self.runtime.engine)
+        }
+        for job_id in set(self._jobs) - set(wanted):
+            self._scheduler.remove_job(job_id)
+            del self._jobs[job_id]
+        for job_id, info in wanted.items():
+            if self._jobs.get(job_id) == info:
+                continue
+            trigger = CronTrigger(
+                day_of_week=DAYS[info.weekday],
+                hour=info.hour,
+                minute=info.minute,
+                timezone=info.timezone,
+            )
+            self._scheduler.add_job(
+                self.tick,
+                trigger,
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=int(self.grace.total_seconds()),
+            )
+            self._jobs[job_id] = info
+
+    def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self.pool.shutdown(wait=True)
+
+
+def start_background(runtime: Runtime) -> DigestScheduler:
+    """For `impact serve --with-scheduler`: the scheduler inside the web process."""
+    return DigestScheduler(runtime).start()

@@ -1,0 +1,154 @@
+"""Exactly once: a digest run is claimed in the database before anything is posted.
+
+`claim` inserts (team, channel, week); the unique constraint lets exactly one instance win,
+whichever scheduler, replica or restart asks. A run that could not post is retried with
+backoff by whoever claims it next (a compare-and-set UPDATE, so again only one), and is
+marked failed after the last attempt with the error kept. A claim left behind by a crashed
+instance is taken over once it is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from bot.core.schedule import backoff
+from storage.db import session_scope
+from storage.tables import DigestRun
+
+CLAIMED, RETRYING, POSTED, FAILED, SKIPPED = "claimed", "retrying", "posted", "failed", "skipped"
+#: A claim this old that never posted belongs to an instance that died.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    run_id: int
+    team_id: str
+    channel_id: str
+    week: str
+    attempt: int  # 1 for the first try
+
+
+def claim(
+    engine: Engine, *, team_id: str, channel_id: str, week: str, instance: str, now: datetime
+) -> Claim | None:
+    """Claim the run, or take over one that is due for a retry or stale. None: someone else
+    has it (or it is done)."""
+    try:
+        with session_scope(engine) as session:
+            run = DigestRun(
+                team_id=team_id,
+                channel_id=channel_id,
+                week=week,
+                status=CLAIMED,
+                attempts=1,
+                claimed_by=instance,
+                claimed_at=now,
+            )
+            session.add(run)
+            session.flush()
+            return Claim(run.id or 0, team_id, channel_id, week, 1)
+    except IntegrityError:
+        pass
+    return _take_over(engine, team_id, channel_id, week, instance, now)
+
+
+def _take_over(
+    engine: Engine, team_id: str, channel_id: str, week: str, instance: str, now: datetime
+) -> Claim | None:
+    with session_scope(engine) as session:
+        run = session.exec(
+            select(DigestRun).where(
+                DigestRun.team_id == team_id,
+                DigestRun.channel_id == channel_id,
+                DigestRun.week == week,
+            )
+        ).first()
+        if run is None:
+            return None
+        retry_due = run.status == RETRYING and (run.next_attempt_at or now) <= now
+        stale = run.status == CLAIMED and run.claimed_at <= now - STALE_CLAIM
+        if not (retry_due or stale):
+            return None
+        table = DigestRun.__table__
+        result = session.execute(
+            update(table)
+            .where(
+                and_(
+                    table.c.id == run.id,
+                    table.c.status == run.status,
+                    table.c.attempts == run.attempts,
+                )
+            )
+            .values(status=CLAIMED, claimed_by=instance, claimed_at=now, attempts=run.attempts + 1)
+        )
+        if result.rowcount != 1:
+            return None  # another instance won the compare-and-set
+        return Claim(run.id or 0, team_id, channel_id, week, run.attempts + 1)
+
+
+def mark_posted(
+    engine: Engine,
+    claim_: Claim,
+    message_ts: str | None,
+    now: datetime,
+    *,
+    late: bool,
+    skipped: bool = False,
+) -> None:
+    with session_scope(engine) as session:
+        run = session.get(DigestRun, claim_.run_id)
+        if run is not None:
+            run.status = SKIPPED if skipped else POSTED
+            run.posted_at, run.message_ts, run.late, run.error = now, message_ts, late, None
+
+
+def mark_attempt_failed(
+    engine: Engine, claim_: Claim, error: str, now: datetime, max_attempts: int
+) -> str:
+    """Record a failed post: RETRYING with the next attempt time, or FAILED after the last."""
+    with session_scope(engine) as session:
+        run = session.get(DigestRun, claim_.run_id)
+        if run is None:
+            return FAILED
+        run.error = error[:2000]
+        if claim_.attempt >= max_attempts:
+            run.status, run.next_attempt_at = FAILED, None
+        else:
+            run.status, run.next_attempt_at = RETRYING, now + backoff(claim_.attempt)
+        return run.status
+
+
+def runs_due_for_retry(engine: Engine, now: datetime) -> list[tuple[str, str, str]]:
+    """(team, channel, week) of runs whose retry time has come or whose claim went stale."""
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(DigestRun).where(
+                or_(
+                    and_(DigestRun.status == RETRYING, DigestRun.next_attempt_at <= now),  # type: ignore[arg-type,operator]
+                    and_(DigestRun.status == CLAIMED, DigestRun.claimed_at <= now - STALE_CLAIM),  # type: ignore[arg-type,operator]
+                )
+            )
+        )
+        return [(r.team_id, r.channel_id, r.week) for r in rows]
+
+
+def settled_keys(engine: Engine, weeks: set[str], now: datetime) -> set[tuple[str, str, str]]:
+    """(team, channel, week) of runs needing no action now: done, given up, waiting for
+    their retry time, or freshly claimed by someone. One query for every candidate week."""
+    if not weeks:
+        return set()
+    settled = set()
+    with session_scope(engine) as session:
+        for run in session.exec(select(DigestRun).where(DigestRun.week.in_(sorted(weeks)))):  # type: ignore[attr-defined]
+            waiting = run.status == RETRYING and (run.next_attempt_at or now) > now
+            fresh = run.status == CLAIMED and run.claimed_at > now - STALE_CLAIM
+            if run.status in (POSTED, SKIPPED, FAILED) or waiting or fresh:
+                settled.add((run.team_id, run.channel_id, run.week))
+    return settled
