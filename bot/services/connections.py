@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.bootstrap import Runtime
+from bot.core.model import Credentials
 from bot.core.replies import ConnectionInfo
+from bot.services.sync import source_config
+from integrations.registry import connector_for
 from storage.db import session_scope
+from storage.metrics import ensure_team, get_or_create_connection
 from storage.tables import Connection
 
 HINTS = {
@@ -31,3 +38,28 @@ def list_connections(engine: Engine, team_id: str) -> list[ConnectionInfo]:
             )
             for c in rows
         ]
+
+
+def connect(
+    runtime: Runtime, team_id: str, source: str, credentials: dict[str, Any]
+) -> ConnectionInfo:
+    """Check the credentials with the source, then store them encrypted on the team's
+    connection for that account (created, or updated when it exists)."""
+    connector = connector_for(source, source_config(runtime.settings, source))
+    account = connector.check(Credentials(credentials))
+    vault = runtime.require_vault()
+    with session_scope(runtime.engine) as session:
+        ensure_team(session, team_id)
+        row = get_or_create_connection(
+            session,
+            team_id,
+            source,
+            account.external_id,
+            platform=connector.platform,
+            display_name=account.display_name,
+        )
+        row.credentials_enc = vault.encrypt(credentials)
+        row.display_name = account.display_name
+        row.health, row.health_detail, row.health_notified_at = "new", None, None
+        session.flush()
+        return ConnectionInfo(row.id or 0, source, row.display_name, row.health, None)

@@ -1,0 +1,169 @@
+"""Pull a connection's data through its connector into the database.
+
+A sync walks its range in the connector's chunks. Each chunk's points and the connection's
+cursor (the last complete day) are committed in one transaction, so an interrupted sync
+resumes from the cursor with no gap and no duplicate. An expired token marks the
+connection `needs_reauth` (its data stays); other errors mark it `failing` with a hint.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from bot.bootstrap import Runtime
+from bot.core.model import Credentials, DateRange
+from bot.logconfig import scrub
+from bot.settings import Settings
+from integrations.base import AuthExpired, ConnectorError, SourceConfig, SyncWarnings
+from integrations.registry import DEFAULT_BASE_URLS, connector_for
+from storage.db import session_scope
+from storage.metrics import upsert_points, upsert_posts
+from storage.tables import Connection, utcnow
+
+log = logging.getLogger(__name__)
+FIRST_SYNC_DAYS = 90
+#: Posts keep collecting interactions for a while: re-read the last month's every sync.
+POSTS_REFRESH_DAYS = 30
+
+
+@dataclass
+class SyncReport:
+    connection_id: int
+    source: str
+    name: str
+    status: str  # ok | needs_reauth | failing | skipped
+    points: int = 0
+    posts: int = 0
+    days: DateRange | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def source_config(
+    settings: Settings, source: str, sleep: Callable[[float], None] | None = None
+) -> SourceConfig:
+    version = settings.meta_graph_version if source in ("facebook", "instagram") else ""
+    return SourceConfig(
+        base_url=settings.base_url(source, DEFAULT_BASE_URLS.get(source, "")),
+        timeout_seconds=settings.http_timeout_seconds,
+        max_retries=settings.http_max_retries,
+        version=version,
+        token_url=settings.base_urls.get("google_oauth", "")
+        + ("/token" if settings.base_urls.get("google_oauth") else ""),
+        sleep=sleep,
+    )
+
+
+def sync_connection(
+    runtime: Runtime,
+    connection_id: int,
+    *,
+    today: date,
+    since: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> SyncReport:
+    """Sync one connection up to yesterday; `since` forces a backfill from that day."""
+    with session_scope(runtime.engine) as session:
+        connection = session.get(Connection, connection_id)
+        if connection is None:
+            raise KeyError(f"no connection {connection_id}")
+        source, name, cursor = connection.source, connection.display_name, connection.sync_cursor
+        creds = Credentials(runtime.require_vault().decrypt(connection.credentials_enc))
+    report = SyncReport(connection_id, source, name, "ok")
+    end = today - timedelta(days=1)
+    start = since or (
+        date.fromisoformat(cursor) + timedelta(days=1)
+        if cursor
+        else end - timedelta(days=FIRST_SYNC_DAYS - 1)
+    )
+    try:
+        connector = connector_for(source, source_config(runtime.settings, source, sleep))
+    except KeyError:
+        report.status = "skipped"
+        return report
+    warnings = SyncWarnings()
+    try:
+        if start <= end:
+            report.days = DateRange(start, end)
+            chunks = list(report.days.chunks(connector.max_days))
+            for done, chunk in enumerate(chunks, 1):
+                points = list(connector.metric_points(creds, chunk, warnings))
+                with session_scope(runtime.engine) as session:
+                    row = session.get(Connection, connection_id)
+                    assert row is not None
+                    report.points += upsert_points(session, row, points)
+                    if not row.sync_cursor or chunk.end.isoformat() > row.sync_cursor:
+                        row.sync_cursor = chunk.end.isoformat()
+                if progress:
+                    progress(done, len(chunks))
+        posts_from = max(start, end - timedelta(days=POSTS_REFRESH_DAYS)) if not since else start
+        if posts_from <= end:
+            posts = list(connector.posts(creds, DateRange(posts_from, end)))
+            with session_scope(runtime.engine) as session:
+                row = session.get(Connection, connection_id)
+                assert row is not None
+                report.posts = upsert_posts(session, row, posts)
+    except AuthExpired as err:
+        report.status, report.error = "needs_reauth", scrub(str(err))
+        _mark(runtime, connection_id, "needs_reauth", err.user_hint(source))
+        log.warning("sync.needs_reauth connection=%s source=%s", connection_id, source)
+        return report
+    except ConnectorError as err:
+        report.status, report.error = "failing", scrub(str(err))
+        _mark(runtime, connection_id, "failing", f"{err.user_hint(source)} ({scrub(str(err))})")
+        log.warning(
+            "sync.failed connection=%s source=%s error=%s", connection_id, source, scrub(str(err))
+        )
+        return report
+    report.warnings = warnings.messages
+    _mark(runtime, connection_id, "ok", "; ".join(warnings.messages) or None, synced=True)
+    log.info(
+        "sync.finished connection=%s source=%s points=%s posts=%s",
+        connection_id,
+        source,
+        report.points,
+        report.posts,
+    )
+    return report
+
+
+def _mark(
+    runtime: Runtime, connection_id: int, health: str, detail: str | None, synced: bool = False
+) -> None:
+    with session_scope(runtime.engine) as session:
+        row = session.get(Connection, connection_id)
+        if row is None:
+            return
+        if row.health != health:
+            row.health_notified_at = None  # a new state: tell the team once more
+        row.health, row.health_detail = health, detail
+        if synced:
+            row.last_sync_at = utcnow()
+
+
+def sync_team(
+    runtime: Runtime,
+    team_id: str,
+    *,
+    today: date,
+    source: str | None = None,
+    since: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SyncReport]:
+    """Sync the team's connections (of one source when given) that have credentials."""
+    with session_scope(runtime.engine) as session:
+        query = select(Connection).where(
+            Connection.team_id == team_id, Connection.credentials_enc.is_not(None)
+        )  # type: ignore[union-attr]
+        if source:
+            query = query.where(Connection.source == source)
+        ids = [c.id for c in session.exec(query.order_by(Connection.id)) if c.id is not None]
+    return [
+        sync_connection(runtime, cid, today=today, since=since, progress=progress) for cid in ids
+    ]
