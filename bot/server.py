@@ -3,6 +3,7 @@
     /slack/events           commands, events, interactivity (signature-verified by Bolt)
     /slack/install          Add to Slack (OAuth mode)
     /slack/oauth_redirect   OAuth callback (OAuth mode)
+    /webhooks/outcomes/<f>  HMAC-signed outcome events (bot.services.webhooks)
     /healthz                200 when the database answers, 503 otherwise
 
 Stateless: any number of replicas can run behind a load balancer; everything shared
@@ -39,6 +40,8 @@ def make_wsgi_app(
             return slack(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
+        if path.startswith("/webhooks/outcomes/") and environ.get("REQUEST_METHOD") == "POST":
+            return _outcome(runtime, environ, start_response, path.rsplit("/", 1)[-1])
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
@@ -50,6 +53,23 @@ def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )
     return [body]
+
+
+def _outcome(
+    runtime: Runtime, environ: dict[str, Any], start_response: StartResponse, slug: str
+) -> list[bytes]:
+    from bot.services.webhooks import MAX_BODY, handle_outcome_webhook
+
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
+    headers = {
+        key[5:].replace("_", "-"): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    status, payload = handle_outcome_webhook(runtime, slug, headers, body)
+    phrases = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+    return _json(start_response, f"{status} {phrases.get(status, 'Error')}", payload)
 
 
 def _health(runtime: Runtime, start_response: StartResponse) -> list[bytes]:

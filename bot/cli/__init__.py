@@ -12,6 +12,7 @@ from bot.cli.digest import digest, goal, goals
 from bot.cli.importing import import_
 from bot.cli.scheduler import scheduler
 from bot.cli.serve import serve, socket
+from bot.cli.sources import connect, connections, feed, sync
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,3 +35,7 @@ main.add_command(goals)
 main.add_command(serve)
 main.add_command(socket)
 main.add_command(scheduler)
+main.add_command(connect)
+main.add_command(connections)
+main.add_command(sync)
+main.add_command(feed)

@@ -1,0 +1,141 @@
+"""`impact connect`, `impact connections`, `impact sync` and `impact feed create`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from sqlmodel import select
+
+from bot.cli.base import runtime
+from bot.services.connections import connect as connect_source
+from bot.services.connections import list_connections
+from bot.services.digest import today_in
+from bot.services.sync import sync_team
+from bot.services.webhooks import create_feed
+from integrations.base import ConnectorError
+from integrations.registry import CREDENTIAL_FIELDS
+from storage.db import session_scope
+from storage.migrate import upgrade
+from storage.tables import Team
+
+
+@click.command()
+@click.argument("source", type=click.Choice(sorted(CREDENTIAL_FIELDS)))
+@click.option("--team", "team_id", required=True, help="Slack team id.")
+@click.option(
+    "--service-account",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="GA4 only: a service account JSON key file instead of a token.",
+)
+@click.option(
+    "--key-event",
+    "key_events",
+    multiple=True,
+    metavar="EVENT=METRIC",
+    help="GA4 only: map a key event to an outcome, e.g. sign_up=signups (repeatable).",
+)
+def connect(
+    source: str, team_id: str, service_account: Path | None, key_events: tuple[str, ...]
+) -> None:
+    """Connect a source: checks the credentials, then stores them encrypted."""
+    credentials: dict[str, object] = {}
+    for name, label, secret in CREDENTIAL_FIELDS[source]:
+        if name == "access_token" and service_account is not None:
+            continue
+        credentials[name] = click.prompt(label, hide_input=secret).strip()
+    if service_account is not None:
+        credentials["service_account"] = json.loads(service_account.read_text())
+    if key_events:
+        credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
+    with runtime() as rt:
+        upgrade(rt.engine)
+        try:
+            info = connect_source(rt, team_id, source, credentials)
+        except ConnectorError as err:
+            raise click.ClickException(
+                f"{source} did not accept these credentials: {err}"
+            ) from None
+    click.echo(f"Connected {info.name} ({source}). Run `impact sync --team {team_id}` to backfill.")
+
+
+@click.command()
+@click.option("--team", "team_id", required=True, help="Slack team id.")
+def connections(team_id: str) -> None:
+    """List a team's connections with health and last sync."""
+    with runtime(log=False) as rt:
+        rows = list_connections(rt.engine, team_id)
+    if not rows:
+        click.echo("No connections yet: impact connect <source> --team " + team_id)
+    for c in rows:
+        hint = f" — {c.hint}" if c.hint and c.health not in ("ok", "new") else ""
+        click.echo(
+            f"{c.id:>4}  {c.source:<10} {c.name:<40} {c.health:<13} "
+            f"{('synced ' + c.last_sync) if c.last_sync else 'never synced'}{hint}"
+        )
+
+
+@click.command()
+@click.option("--team", "team_id", default=None, help="Only this team (default: every team).")
+@click.option("--source", default=None, help="Only this source, e.g. instagram.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Backfill from this day (default: from where the last sync stopped).",
+)
+def sync(team_id: str | None, source: str | None, since: datetime | None) -> None:
+    """Pull new data from connected sources (resumes where the last sync stopped)."""
+    with runtime() as rt:
+        upgrade(rt.engine)
+        with session_scope(rt.engine) as session:
+            teams = [team_id] if team_id else [t.id for t in session.exec(select(Team))]
+        failed = False
+        for team in teams:
+            today: date = today_in(rt.engine, team, datetime.now(UTC))
+            with click.progressbar(length=1, label=f"{team}: syncing", show_percent=True) as bar:
+
+                def progress(done: int, total: int, bar=bar) -> None:  # type: ignore[no-untyped-def]
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                reports = sync_team(
+                    rt,
+                    team,
+                    today=today,
+                    source=source,
+                    since=since.date() if since else None,
+                    progress=progress,
+                )
+            for r in reports:
+                failed = failed or r.status not in ("ok", "skipped")
+                detail = f": {r.error}" if r.error else ""
+                click.echo(
+                    f"  {r.name} ({r.source}): {r.status}, {r.points} points, {r.posts} posts{detail}"
+                )
+                for warning in r.warnings:
+                    click.echo(f"    warning: {warning}")
+        if failed:
+            raise SystemExit(1)
+
+
+@click.group()
+def feed() -> None:
+    """Outcome webhook feeds."""
+
+
+@feed.command("create")
+@click.argument("name")
+@click.option("--team", "team_id", required=True, help="Slack team id.")
+def feed_create(name: str, team_id: str) -> None:
+    """Create a signed webhook feed for outcomes; prints its URL and secret once."""
+    with runtime() as rt:
+        upgrade(rt.engine)
+        slug, secret = create_feed(rt, team_id, name)
+        base = rt.settings.public_url
+    click.echo(f"POST {base}/webhooks/outcomes/{slug}")
+    click.echo(f"secret: {secret}")
+    click.echo("Keep the secret: it is shown only now. Sign each request as the README explains.")

@@ -1,0 +1,172 @@
+"""Outcome webhooks: any system can send outcomes to `POST /webhooks/outcomes/<feed>`.
+
+Signing: `X-Impact-Timestamp: <unix seconds>` and
+`X-Impact-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the feed's
+secret>`. A timestamp more than 5 minutes away is refused (replays). The body is JSON
+`{"metric": "signups", "value": 3, "date": "2026-11-10", "platform": "instagram", "id": "evt_1"}`
+(`date` defaults to today in UTC, `platform` to unattributed). The same `id` twice changes
+nothing; the day's point is the sum of that day's events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.bootstrap import Runtime
+from bot.core import catalogue
+from bot.core.model import MetricPoint
+from storage.db import session_scope
+from storage.metrics import ensure_team, get_or_create_connection, upsert_points
+from storage.tables import Connection, OutcomeEvent, OutcomeFeed
+
+MAX_SKEW_SECONDS = 300
+MAX_BODY = 64 * 1024
+
+
+def create_feed(runtime: Runtime, team_id: str, name: str) -> tuple[str, str]:
+    """A new feed: (slug, secret). The secret is shown once and stored encrypted."""
+    slug_base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feed"
+    slug = f"{slug_base}-{secrets.token_hex(4)}"
+    secret = secrets.token_urlsafe(32)
+    vault = runtime.require_vault()
+    with session_scope(runtime.engine) as session:
+        ensure_team(session, team_id)
+        connection = get_or_create_connection(
+            session, team_id, "webhook", slug, platform=None, display_name=f"Webhook · {name}"
+        )
+        connection.health = "ok"
+        session.add(
+            OutcomeFeed(
+                slug=slug,
+                team_id=team_id,
+                connection_id=connection.id or 0,
+                secret_enc=vault.encrypt_text(secret),
+            )
+        )
+    return slug, secret
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def handle_outcome_webhook(
+    runtime: Runtime, slug: str, headers: Mapping[str, str], body: bytes, now: float | None = None
+) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, JSON answer) for one delivery."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    with session_scope(runtime.engine) as session:
+        feed = session.execute(
+            select(OutcomeFeed).where(OutcomeFeed.slug == slug)
+        ).scalar_one_or_none()
+        secret = runtime.require_vault().decrypt_text(feed.secret_enc) if feed else None
+        feed_id, connection_id = (feed.id, feed.connection_id) if feed else (None, None)
+    if secret is None:
+        return 404, {"error": "unknown feed"}
+    timestamp = lowered.get("x-impact-timestamp", "")
+    given = lowered.get("x-impact-signature", "")
+    current = now if now is not None else time.time()
+    if not timestamp.isdigit() or abs(current - int(timestamp)) > MAX_SKEW_SECONDS:
+        return 401, {"error": "missing or stale X-Impact-Timestamp"}
+    if not hmac.compare_digest(given, sign(secret, timestamp, body)):
+        return 401, {"error": "bad signature"}
+    event = _parse(body)
+    if isinstance(event, str):
+        return 400, {"error": event}
+    try:
+        with session_scope(runtime.engine) as session:
+            session.add(
+                OutcomeEvent(
+                    feed_id=feed_id or 0,
+                    external_id=event["id"],
+                    metric=event["metric"],
+                    platform=event["platform"],
+                    day=event["day"],
+                    value=event["value"],
+                )
+            )
+            session.flush()
+            total = session.execute(
+                select(func.sum(OutcomeEvent.value)).where(
+                    OutcomeEvent.feed_id == feed_id,
+                    OutcomeEvent.metric == event["metric"],
+                    OutcomeEvent.platform == event["platform"],
+                    OutcomeEvent.day == event["day"],
+                )
+            ).scalar_one()
+            connection = session.get(Connection, connection_id)
+            assert connection is not None
+            upsert_points(
+                session,
+                connection,
+                [
+                    MetricPoint(
+                        event["metric"], event["day"], float(total), event["platform"] or None
+                    )
+                ],
+            )
+    except IntegrityError:
+        return 200, {"ok": True, "duplicate": True}
+    return 200, {"ok": True}
+
+
+def _parse(body: bytes) -> dict[str, Any] | str:
+    """The event, or the reason it is refused (for a 400)."""
+    if len(body) > MAX_BODY:
+        return "body larger than 64 KB"
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return "body is not JSON"
+    if not isinstance(data, dict):
+        return "body must be a JSON object"
+    event_id = data.get("id")
+    if not isinstance(event_id, str | int) or not str(event_id).strip():
+        return "`id` is required (a unique id per event, so retries count once)"
+    metric = (
+        catalogue.resolve_metric(str(data.get("metric", ""))) or str(data.get("metric", "")).strip()
+    )
+    if not metric:
+        return '`metric` is required, e.g. "signups"'
+    if metric in catalogue.METRICS and catalogue.METRICS[metric].kind is not catalogue.Kind.OUTCOME:
+        return f"`{metric}` is not an outcome metric"
+    value = data.get("value", 1)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        return "`value` must be a number ≥ 0"
+    raw_day = data.get("date")
+    try:
+        day = date.fromisoformat(raw_day) if raw_day else datetime.now(UTC).date()
+    except (TypeError, ValueError):
+        return "`date` must be an ISO date like 2026-11-10"
+    platform = ""
+    if data.get("platform"):
+        platform = catalogue.canonical_platform(str(data["platform"])) or ""
+        if not platform:
+            return (
+                f"unknown `platform` {data['platform']!r} (known: {', '.join(catalogue.PLATFORMS)})"
+            )
+    return {
+        "id": str(event_id)[:255],
+        "metric": metric[:64],
+        "value": float(value),
+        "day": day,
+        "platform": platform,
+    }
