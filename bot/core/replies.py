@@ -273,3 +273,60 @@ def goal_modal(goal_id: int | None = None, text: str = "", channel_id: str = "")
 
 def weekday_name(index: int) -> str:
     return WEEKDAYS[index].capitalize()
+
+
+def connect_modal(
+    source: str, fields: Sequence[tuple[str, str, bool]], channel_id: str = ""
+) -> dict[str, Any]:
+    """The form behind `/impact connect <source>`: one input per credential field."""
+    return {
+        "type": "modal",
+        "callback_id": "connect_modal",
+        "private_metadata": f"{source}|{channel_id}",
+        "title": {
+            "type": "plain_text",
+            "text": f"Connect {platform_name(source) if source in catalogue.PLATFORMS else source.upper()}"[
+                :24
+            ],
+        },
+        "submit": {"type": "plain_text", "text": "Connect"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context("Impact checks these with the source, then stores them encrypted."),
+            *[
+                {
+                    "type": "input",
+                    "block_id": name,
+                    "label": {"type": "plain_text", "text": label[:2000]},
+                    "element": {"type": "plain_text_input", "action_id": "value"},
+                }
+                for name, label, _secret in fields
+            ],
+        ],
+    }
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [section(text)],
+    }
+
+
+def render_sync(results: Sequence[tuple[str, str, int, str | None]]) -> Message:
+    """(name, status, points, error) per connection synced."""
+    if not results:
+        text = (
+            "Nothing to sync: no connected sources with credentials (`/impact connect <source>`)."
+        )
+        return {"text": text, "blocks": [section(text)]}
+    lines = []
+    for name, status, points, error in results:
+        icon = ":large_green_circle:" if status == "ok" else ":warning:"
+        detail = f" — {escape(error)}" if error else ""
+        lines.append(
+            f"{icon} *{escape(name)}*: {status.replace('_', ' ')}, {points:,} points{detail}"
+        )
+    return {"text": "Sync finished", "blocks": [section("Sync finished.\n" + "\n".join(lines))]}

@@ -9,11 +9,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.bootstrap import Runtime
+from bot.core.errors import ImpactError
 from bot.core.goals import Refusal, parse_goal
-from bot.core.replies import goal_modal, render_goal_list, render_goal_stored
+from bot.core.replies import goal_modal, notice_modal, render_goal_list, render_goal_stored
+from bot.services.connections import connect
 from bot.services.digest import today_in
 from bot.services.goals import add_goal, delete_goal, list_goals
 from bot.services.teams import touch_team
+from integrations.base import ConnectorError
 from storage.db import session_scope
 from storage.tables import Goal
 
@@ -93,6 +96,40 @@ def register(app: App, runtime: Runtime) -> None:
                 user=body["user"]["id"],
                 **render_goal_stored(result.line, result.baseline),
             )
+
+    @app.view("connect_modal")
+    def submit_connect(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        source = view.get("private_metadata", "").partition("|")[0]
+        values = {
+            name: (block.get("value", {}).get("value") or "").strip()
+            for name, block in view["state"]["values"].items()
+        }
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            ack(response_action="errors", errors={name: "Required." for name in missing})
+            return
+        ack(response_action="update", view=notice_modal("Connecting…", f"Checking with {source}…"))
+        team_id = context.team_id or body.get("team", {}).get("id", "")
+        try:
+            info = connect(runtime, team_id, source, values)
+        except (ConnectorError, ImpactError) as err:
+            hint = err.user_hint(source) if isinstance(err, ConnectorError) else err.for_user()
+            result = notice_modal(
+                "Not connected", f":warning: {hint}\n_{err}_\nNothing was stored."
+            )
+        else:
+            result = notice_modal(
+                "Connected",
+                f":white_check_mark: Connected *{info.name}*. `/impact sync` backfills it now; "
+                "the scheduler keeps it fresh.",
+            )
+        client.views_update(view_id=body["view"]["id"], view=result)
 
     @app.action("home_add_goal")
     def home_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -1,6 +1,7 @@
 """`/impact`: ack within Slack's 3 seconds, then do the work in a lazy listener.
 
-The ack function only parses (pure) and answers what needs no I/O: help and usage errors.
+The ack function only parses (pure) and answers what needs no I/O: help and usage errors
+(and opens the goal and connect forms, whose trigger_id expires in 3 seconds).
 Everything that reads the database or calls Slack runs in `run`, after the ack, and
 answers through `respond` (the command's response_url).
 """
@@ -21,6 +22,7 @@ from bot.core.blocks import render_digest
 from bot.core.errors import UsageError
 from bot.core.goals import Refusal
 from bot.core.replies import (
+    connect_modal,
     goal_modal,
     render_connections,
     render_goal_list,
@@ -30,6 +32,7 @@ from bot.core.replies import (
     render_refusal,
     render_schedule,
     render_status,
+    render_sync,
     render_usage_error,
 )
 from bot.services.connections import list_connections
@@ -38,7 +41,9 @@ from bot.services.goals import add_goal, list_goals
 from bot.services.metrics import metrics_summary
 from bot.services.posting import post_digest
 from bot.services.schedules import clear_schedule, get_schedule, set_schedule
+from bot.services.sync import sync_team
 from bot.services.teams import touch_team
+from integrations.registry import CREDENTIAL_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,14 @@ def register(app: App, runtime: Runtime) -> None:
                 trigger_id=command["trigger_id"],
                 view=goal_modal(channel_id=command.get("channel_id", "")),
             )
+        elif isinstance(request, cmd.Connect) and request.source in CREDENTIAL_FIELDS:
+            ack()
+            client.views_open(
+                trigger_id=command["trigger_id"],
+                view=connect_modal(
+                    request.source, CREDENTIAL_FIELDS[request.source], command.get("channel_id", "")
+                ),
+            )
         else:
             ack()
 
@@ -78,9 +91,12 @@ def register(app: App, runtime: Runtime) -> None:
             request = cmd.parse_command(command.get("text", ""))
         except UsageError:
             return False
-        return not (
-            isinstance(request, cmd.Help) or (isinstance(request, cmd.GoalAdd) and not request.text)
+        answered_in_ack = (
+            isinstance(request, cmd.Help)
+            or (isinstance(request, cmd.GoalAdd) and not request.text)
+            or (isinstance(request, cmd.Connect) and request.source in CREDENTIAL_FIELDS)
         )
+        return not answered_in_ack
 
     app.command("/impact", matchers=[needs_work])(ack=ack_command, lazy=[run])
     app.command("/impact")(ack_command)
@@ -170,7 +186,11 @@ def answer(
         else:
             respond(text=_connect_instructions(request.source), response_type="ephemeral")
     elif isinstance(request, cmd.Sync):
-        respond(text=_sync_text(runtime, team_id, request.source), response_type="ephemeral")
+        reports = sync_team(runtime, team_id, today=today, source=request.source)
+        respond(
+            **render_sync([(r.name, r.status, r.points, r.error) for r in reports]),
+            response_type="ephemeral",
+        )
 
 
 def _user_timezone(client: WebClient, user: str | None) -> str:
@@ -184,19 +204,12 @@ def _user_timezone(client: WebClient, user: str | None) -> str:
 
 
 def _connect_instructions(source: str) -> str:
+    if source == "webhook":
+        return (
+            "Create a signed outcome feed with `impact feed create <name> --team <team id>`: it "
+            "prints the URL and the secret your system signs events with."
+        )
     return (
-        f"Connecting {source} from Slack is not available in this version. Load its data with "
-        "`impact import FILE --team <team id>` (CSV: date,platform,account,metric,value), "
-        "then `/impact connect` lists it here."
-    )
-
-
-def _sync_text(runtime: Runtime, team_id: str, source: str | None) -> str:
-    connections = list_connections(runtime.engine, team_id)
-    if not connections:
-        return "Nothing to sync: no sources connected yet (`/impact connect`)."
-    return (
-        "This version reads data imported with `impact import`; there is no live source to "
-        f"sync{' for ' + source if source else ''} yet. Connections: "
-        + ", ".join(f"{c.name} ({c.health})" for c in connections)
+        f"{source} is not connectable from Slack yet. Load its data with `impact import FILE "
+        "--team <team id>` (CSV), or send outcomes to a webhook feed (`/impact connect webhook`)."
     )

@@ -168,3 +168,73 @@ def test_healthz(harness):
     answer = requests.get(f"{harness.url}/healthz", timeout=5)
     assert answer.status_code == 200 and answer.json() == {"ok": True}
     assert requests.get(f"{harness.url}/nope", timeout=5).status_code == 404
+
+
+def _connect_submission(page_id, token):
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "api_app_id": "A0001",
+        "trigger_id": "t",
+        "view": {
+            "id": "VCONNECT",
+            "type": "modal",
+            "callback_id": "connect_modal",
+            "private_metadata": "facebook|C1",
+            "state": {
+                "values": {
+                    "page_id": {"value": {"type": "plain_text_input", "value": page_id}},
+                    "access_token": {"value": {"type": "plain_text_input", "value": token}},
+                }
+            },
+        },
+    }
+
+
+def test_connect_form_checks_the_token_then_sync_pulls_data(harness):
+    from tests.integrations.test_sync import daily_insights
+    from tests.support.standin import Reply, StandIn, json_file
+
+    with StandIn() as graph:
+        graph.route("GET", "/v23.0/1234", json_file("facebook/page.json"))
+        graph.route("GET", "/v23.0/1234/insights", daily_insights)
+        graph.route("GET", "/v23.0/1234/published_posts", Reply(200, {"data": []}))
+        graph.route(
+            "GET", "/v23.0/9999", json_file("facebook/error_token_expired.json", status=400)
+        )
+        object.__setattr__(harness.runtime.settings, "base_urls", {"facebook": graph.url})
+
+        harness.command("connect facebook")
+        opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
+        assert opened["callback_id"] == "connect_modal"
+        assert [b["block_id"] for b in opened["blocks"] if b["type"] == "input"] == [
+            "page_id",
+            "access_token",
+        ]
+
+        empty = harness.interaction(_connect_submission("", "tok"))
+        assert empty.json()["errors"] == {"page_id": "Required."}
+        bad = harness.interaction(_connect_submission("9999", "EAAexpired"))
+        assert bad.json()["response_action"] == "update"
+        failed = wait_for(lambda: harness.slack.requests("views.update"))[0]["view"]
+        assert "Nothing was stored" in str(failed["blocks"]) and "/impact connect facebook" in str(
+            failed["blocks"]
+        )
+        harness.interaction(_connect_submission("1234", "EAAgoodtoken"))
+        done = wait_for(
+            lambda: (
+                len(harness.slack.requests("views.update")) == 2
+                and harness.slack.requests("views.update")
+            )
+        )
+        assert "Connected *River Keepers*" in str(done[1]["view"]["blocks"])
+
+        harness.command("sync", respond_to="sync")
+        answer = harness.responses("sync")[0]
+        assert (
+            "River Keepers" in answer["blocks"][0]["text"]["text"]
+            and ": ok, " in answer["blocks"][0]["text"]["text"]
+        )
+        harness.command("connect", respond_to="list")
+        assert "River Keepers" in harness.responses("list")[0]["blocks"][0]["text"]["text"]
