@@ -95,6 +95,11 @@ def main() -> None:
         f"({'no extra requests' if made <= minimum else f'{made - minimum} extra'})"
     )
     print(f"points stored: {points:,} in {wall:.1f} s  ->  {points / wall:,.0f} points/s")
+    met = made <= minimum and all(r.status == "ok" for r in reports)
+    print(
+        "target: every account synced with no more requests than the paging requires: "
+        + ("met" if met else "NOT met")
+    )
 
 
 if __name__ == "__main__":
