@@ -62,22 +62,30 @@ def register(app: App, runtime: Runtime) -> None:
             replace_original=True,
         )
 
-    @app.view("goal_modal")
-    def submit(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
+    def _goal_text(view: dict[str, Any]) -> str:
+        return view["state"]["values"]["goal"]["text"]["value"] or ""
+
+    def _today(team_id: str) -> Any:
+        return today_in(runtime.engine, team_id, datetime.now(UTC))
+
+    def ack_goal(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        text = view["state"]["values"]["goal"]["text"]["value"] or ""
+        """The grammar is pure and fast: refusals go back in the ack, nothing is stored."""
         team_id = context.team_id or body.get("team", {}).get("id", "")
-        today = today_in(runtime.engine, team_id, datetime.now(UTC))
-        parsed = parse_goal(text, today)
-        if isinstance(parsed, Refusal):  # validation errors go back in the ack; nothing stored
+        parsed = parse_goal(_goal_text(view), _today(team_id))
+        if isinstance(parsed, Refusal):
             ack(response_action="errors", errors={"goal": parsed.message()[:2000]})
-            return
-        ack()
+        else:
+            ack()
+
+    def store_goal(
+        body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        team_id = context.team_id or body.get("team", {}).get("id", "")
+        text, today = _goal_text(view), _today(team_id)
+        if isinstance(parse_goal(text, today), Refusal):
+            return  # refused in the ack
         raw_id, _, channel = view.get("private_metadata", "").partition("|")
         touch_team(runtime.engine, team_id)
         if raw_id:
@@ -97,24 +105,33 @@ def register(app: App, runtime: Runtime) -> None:
                 **render_goal_stored(result.line, result.baseline),
             )
 
-    @app.view("connect_modal")
-    def submit_connect(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-    ) -> None:
-        source = view.get("private_metadata", "").partition("|")[0]
-        values = {
+    app.view("goal_modal")(ack=ack_goal, lazy=[store_goal])
+
+    def _connect_values(view: dict[str, Any]) -> dict[str, str]:
+        return {
             name: (block.get("value", {}).get("value") or "").strip()
             for name, block in view["state"]["values"].items()
         }
-        missing = [name for name, value in values.items() if not value]
+
+    def ack_connect(ack: Ack, view: dict[str, Any]) -> None:
+        source = view.get("private_metadata", "").partition("|")[0]
+        missing = [name for name, value in _connect_values(view).items() if not value]
         if missing:
             ack(response_action="errors", errors={name: "Required." for name in missing})
-            return
-        ack(response_action="update", view=notice_modal("Connecting…", f"Checking with {source}…"))
+        else:
+            ack(
+                response_action="update",
+                view=notice_modal("Connecting…", f"Checking with {source}…"),
+            )
+
+    def finish_connect(
+        body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """After the ack: the check calls the source, which may take longer than Slack waits."""
+        values = _connect_values(view)
+        if not all(values.values()):
+            return  # answered in the ack with the missing fields
+        source = view.get("private_metadata", "").partition("|")[0]
         team_id = context.team_id or body.get("team", {}).get("id", "")
         try:
             info = connect(runtime, team_id, source, values)
@@ -130,6 +147,8 @@ def register(app: App, runtime: Runtime) -> None:
                 "the scheduler keeps it fresh.",
             )
         client.views_update(view_id=body["view"]["id"], view=result)
+
+    app.view("connect_modal")(ack=ack_connect, lazy=[finish_connect])
 
     @app.action("home_add_goal")
     def home_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -11,6 +11,7 @@ handler apply everywhere, the OAuth flow's `oauth.v2.access` included.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -25,6 +26,11 @@ from bot.slack.client import make_web_client
 from bot.slack.installation import DbInstallationStore, DbStateStore, forget_installation
 
 log = logging.getLogger(__name__)
+#: Threads for the work done after the ack (lazy listeners). Few: the acks share the GIL
+#: with them, and a small pool keeps a burst of slow commands from delaying every ack.
+LAZY_WORKERS = 4
+#: Threads for work done after the ack (lazy listeners).
+
 
 #: Exactly the scopes of manifest.yml, and why each is needed is in the README.
 BOT_SCOPES = (
@@ -41,7 +47,7 @@ BOT_SCOPES = (
 )
 
 
-def build_app(runtime: Runtime, *, process_before_response: bool = False) -> App:
+def build_app(runtime: Runtime, *, process_before_response: bool = True) -> App:
     """The Slack app with every listener registered. ConfigError names what is missing."""
     settings = runtime.settings
     if settings.slack_signing_secret is None:
@@ -58,6 +64,9 @@ def build_app(runtime: Runtime, *, process_before_response: bool = False) -> App
             client=make_web_client(settings, settings.slack_bot_token.reveal()),
             token_verification_enabled=False,
             process_before_response=process_before_response,
+            listener_executor=ThreadPoolExecutor(
+                max_workers=LAZY_WORKERS, thread_name_prefix="slack-work"
+            ),
         )
     else:
         raise ConfigError(
@@ -88,6 +97,9 @@ def _oauth_app(runtime: Runtime, signing_secret: str, process_before_response: b
         client=make_web_client(settings),
         installation_store=store,
         process_before_response=process_before_response,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LAZY_WORKERS, thread_name_prefix="slack-work"
+        ),
     )
 
 
