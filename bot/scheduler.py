@@ -8,6 +8,9 @@ Design (APScheduler 3 warns that a job store must not be shared by several sched
   timezone: DST-correct);
 - a minute job also catches up runs missed while no scheduler was running (inside the grace
   period, default 6 h; they say they are late) and retries failed posts with backoff;
+- the same minute job syncs each connection every IMPACT_SYNC_INTERVAL_HOURS (jittered per
+  connection, claimed with a compare-and-set so once across instances), pauses connections
+  that need a new token, and tells the team about each such connection once;
 - every run is claimed in `digest_runs` before posting (`bot.services.runs`), so any number
   of instances, restarts and retries post each (team, channel, week) once.
 """
@@ -30,15 +33,24 @@ from slack_sdk import WebClient
 
 from bot.bootstrap import Runtime
 from bot.chart import render_chart
-from bot.core.periods import IsoWeek
+from bot.core.periods import IsoWeek, local_date
 from bot.core.schedule import Slot, due, week_of_run
 from bot.logconfig import scrub
 from bot.services import runs
 from bot.services.digest import build_digest
 from bot.services.posting import post_digest
 from bot.services.schedules import ScheduleInfo, list_schedules
+from bot.services.sync import (
+    SyncReport,
+    claim_due_syncs,
+    mark_announced,
+    sync_connection,
+    unannounced_failures,
+)
 from bot.services.teams import bot_token_for
 from bot.slack.client import make_web_client
+from storage.db import session_scope
+from storage.tables import Connection, Team
 
 log = logging.getLogger(__name__)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -175,8 +187,57 @@ class DigestScheduler:
         try:
             self.refresh()
             self.tick()
+            self.sync_due()
+            self.announce_failures()
         except Exception:
             log.exception("scheduler.minute_failed")
+
+    # --- syncs --------------------------------------------------------------------------
+    def sync_due(self, now: datetime | None = None) -> list[SyncReport]:
+        """Sync every connection whose period has passed (claimed, so once across instances)."""
+        now = now or datetime.now(UTC)
+        claimed = claim_due_syncs(self.runtime, now)
+        futures = [self.pool.submit(self._sync, cid, now) for cid in claimed]
+        return [f.result() for f in futures]
+
+    def _sync(self, connection_id: int, now: datetime) -> SyncReport:
+        with session_scope(self.runtime.engine) as session:
+            connection = session.get(Connection, connection_id)
+            team = session.get(Team, connection.team_id) if connection else None
+            tz = team.timezone if team else "UTC"
+        return sync_connection(self.runtime, connection_id, today=local_date(now, tz), now=now)
+
+    def announce_failures(self, now: datetime | None = None) -> int:
+        """Tell each team once that a connection needs a new token: in a channel that gets
+        its digest, else the installer directly. Returns how many were announced."""
+        now = now or datetime.now(UTC)
+        told = 0
+        for connection_id, team_id, source, name, hint in unannounced_failures(self.runtime):
+            client = self.client_for(team_id)
+            where = self._where_to_tell(team_id)
+            if (
+                client is None
+                or where is None
+                or not mark_announced(self.runtime, connection_id, now)
+            ):
+                continue
+            text = f":warning: Impact can no longer read *{name}* ({source}). " + (
+                hint or f"Run `/impact connect {source}` to reconnect it."
+            )
+            try:
+                client.chat_postMessage(channel=where, text=text)
+                told += 1
+            except Exception:
+                log.warning("sync.announce_failed team=%s", team_id, exc_info=True)
+        return told
+
+    def _where_to_tell(self, team_id: str) -> str | None:
+        schedules = list_schedules(self.runtime.engine, team_id)
+        if schedules:
+            return schedules[0].channel_id
+        with session_scope(self.runtime.engine) as session:
+            team = session.get(Team, team_id)
+            return team.installer_user_id if team else None
 
     def refresh(self) -> None:
         """Make this instance's cron jobs match the schedules table."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from bot.bootstrap import Runtime
@@ -67,8 +68,10 @@ def sync_connection(
     since: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     sleep: Callable[[float], None] | None = None,
+    now: datetime | None = None,
 ) -> SyncReport:
-    """Sync one connection up to yesterday; `since` forces a backfill from that day."""
+    """Sync one connection up to yesterday; `since` forces a backfill from that day. `now`
+    is the time recorded as the last sync (the scheduler's clock)."""
     with session_scope(runtime.engine) as session:
         connection = session.get(Connection, connection_id)
         if connection is None:
@@ -122,7 +125,9 @@ def sync_connection(
         )
         return report
     report.warnings = warnings.messages
-    _mark(runtime, connection_id, "ok", "; ".join(warnings.messages) or None, synced=True)
+    _mark(
+        runtime, connection_id, "ok", "; ".join(warnings.messages) or None, synced=now or utcnow()
+    )
     log.info(
         "sync.finished connection=%s source=%s points=%s posts=%s",
         connection_id,
@@ -134,7 +139,11 @@ def sync_connection(
 
 
 def _mark(
-    runtime: Runtime, connection_id: int, health: str, detail: str | None, synced: bool = False
+    runtime: Runtime,
+    connection_id: int,
+    health: str,
+    detail: str | None,
+    synced: datetime | None = None,
 ) -> None:
     with session_scope(runtime.engine) as session:
         row = session.get(Connection, connection_id)
@@ -143,8 +152,8 @@ def _mark(
         if row.health != health:
             row.health_notified_at = None  # a new state: tell the team once more
         row.health, row.health_detail = health, detail
-        if synced:
-            row.last_sync_at = utcnow()
+        if synced is not None:
+            row.last_sync_at = synced
 
 
 def sync_team(
@@ -167,3 +176,64 @@ def sync_team(
     return [
         sync_connection(runtime, cid, today=today, since=since, progress=progress) for cid in ids
     ]
+
+
+def sync_interval(settings: Settings, connection_id: int) -> timedelta:
+    """The connection's sync period: IMPACT_SYNC_INTERVAL_HOURS, plus a fixed jitter of up to
+    20% per connection so that a thousand connections do not all sync in the same minute."""
+    base = timedelta(hours=settings.sync_interval_hours)
+    return base * (1 + (connection_id * 7919 % 200) / 1000)
+
+
+def claim_due_syncs(runtime: Runtime, now: datetime) -> list[int]:
+    """Connections due for a sync, each claimed by this instance with a compare-and-set on
+    `last_sync_at` (a lease), so two schedulers never sync the same connection at once.
+    Connections that need a new token are paused until someone reconnects them."""
+    claimed = []
+    with session_scope(runtime.engine) as session:
+        rows = session.exec(
+            select(Connection).where(
+                Connection.credentials_enc.is_not(None),  # type: ignore[union-attr]
+                Connection.health != "needs_reauth",
+            )
+        ).all()
+        candidates = [(c.id, c.last_sync_at) for c in rows if c.id is not None]
+    for connection_id, last in candidates:
+        if last is not None and now - last < sync_interval(runtime.settings, connection_id):
+            continue
+        table = Connection.__table__
+        condition = table.c.last_sync_at.is_(None) if last is None else table.c.last_sync_at == last
+        with session_scope(runtime.engine) as session:
+            won = session.execute(
+                update(table).where(table.c.id == connection_id, condition).values(last_sync_at=now)
+            ).rowcount
+        if won == 1:
+            claimed.append(connection_id)
+    return claimed
+
+
+def unannounced_failures(runtime: Runtime) -> list[tuple[int, str, str, str, str | None]]:
+    """(connection id, team, source, name, hint) of connections needing a new token that the
+    team has not been told about yet."""
+    with session_scope(runtime.engine) as session:
+        rows = session.exec(
+            select(Connection).where(
+                Connection.health == "needs_reauth",
+                Connection.health_notified_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+        return [(c.id or 0, c.team_id, c.source, c.display_name, c.health_detail) for c in rows]
+
+
+def mark_announced(runtime: Runtime, connection_id: int, now: datetime) -> bool:
+    """True for the one instance that gets to tell the team (compare-and-set)."""
+    table = Connection.__table__
+    with session_scope(runtime.engine) as session:
+        return (
+            session.execute(
+                update(table)
+                .where(table.c.id == connection_id, table.c.health_notified_at.is_(None))
+                .values(health_notified_at=now)
+            ).rowcount
+            == 1
+        )
