@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -74,16 +75,20 @@ def set_schedule(
         return _info(row)
 
 
+def _enabled(session: Any, team_id: str, channel_id: str) -> DigestSchedule | None:
+    return session.exec(
+        select(DigestSchedule).where(
+            DigestSchedule.team_id == team_id,
+            DigestSchedule.channel_id == channel_id,
+            DigestSchedule.enabled.is_(True),  # type: ignore[attr-defined]
+        )
+    ).first()
+
+
 def clear_schedule(engine: Engine, team_id: str, channel_id: str) -> bool:
     """Stop the channel's weekly digest; False when there was none."""
     with session_scope(engine) as session:
-        row = session.exec(
-            select(DigestSchedule).where(
-                DigestSchedule.team_id == team_id,
-                DigestSchedule.channel_id == channel_id,
-                DigestSchedule.enabled.is_(True),  # type: ignore[attr-defined]
-            )
-        ).first()
+        row = _enabled(session, team_id, channel_id)
         if row is None:
             return False
         row.enabled, row.updated_at = False, utcnow()
@@ -92,13 +97,7 @@ def clear_schedule(engine: Engine, team_id: str, channel_id: str) -> bool:
 
 def get_schedule(engine: Engine, team_id: str, channel_id: str) -> ScheduleInfo | None:
     with session_scope(engine) as session:
-        row = session.exec(
-            select(DigestSchedule).where(
-                DigestSchedule.team_id == team_id,
-                DigestSchedule.channel_id == channel_id,
-                DigestSchedule.enabled.is_(True),  # type: ignore[attr-defined]
-            )
-        ).first()
+        row = _enabled(session, team_id, channel_id)
         return _info(row) if row else None
 
 
