@@ -1,7 +1,7 @@
 """Google Analytics 4 (Data API `runReport`): outcomes by day, attributed to platforms.
 
 One report per range: dimensions `date`, `sessionSource`, `sessionDefaultChannelGroup`;
-metrics `keyEvents` (conversions, renamed from `conversions` in 2024), `totalRevenue`, and
+metrics `sessions` (visits, attributed like the outcomes), `keyEvents` (conversions, renamed from `conversions` in 2024), `totalRevenue`, and
 each key event the team maps to an outcome (`keyEvents:sign_up` -> signups). Paged by
 `offset` until `rowCount`. Sources map to platforms with platform-apis.md's table; other
 social traffic and everything else count as unattributed (all platforms only).
@@ -138,8 +138,9 @@ class GA4Connector:
     ) -> Iterator[MetricPoint]:
         self._authorise(creds)
         key_events = dict(creds.get("key_events") or DEFAULT_KEY_EVENTS)
-        metrics = ["keyEvents", "totalRevenue", *(f"keyEvents:{e}" for e in key_events)]
+        metrics = ["sessions", "keyEvents", "totalRevenue", *(f"keyEvents:{e}" for e in key_events)]
         names = {
+            "sessions": "sessions",
             "keyEvents": "conversions",
             "totalRevenue": "revenue",
             **{f"keyEvents:{e}": m for e, m in key_events.items()},

@@ -46,6 +46,7 @@ METRICS: dict[str, MetricDef] = {
         MetricDef("impressions", _EXP, _F, "impressions", ("impression",)),
         MetricDef("reach", _EXP, _F, "reach", ("unique reach", "people reached")),
         MetricDef("views", _EXP, _F, "views", ("view", "video views", "plays")),
+        MetricDef("sessions", _EXP, _F, "sessions", ("session", "visits", "site visits")),
         MetricDef("followers", _EXP, _L, "followers", ("follower", "fans", "subscribers")),
         # engagement: interaction on the platform
         MetricDef("reactions", _ENG, _F, "reactions", ("reaction", "likes", "like")),

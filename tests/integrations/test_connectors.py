@@ -208,11 +208,13 @@ def test_ga4_pages_by_offset_and_attributes_sources(api):
     points = list(GA4Connector(config(api)).metric_points(creds, DAYS, SyncWarnings()))
     nov10 = {(p.metric, p.platform): p.value for p in points if p.day == date(2026, 11, 10)}
     assert nov10[("signups", "instagram")] == 3.0  # l.instagram.com + instagram.com
+    assert nov10[("sessions", "instagram")] == 53.0 and nov10[("sessions", "linkedin")] == 30.0
     assert nov10[("conversions", "linkedin")] == 5.0 and nov10[("revenue", "instagram")] == 129.5
     assert {(p.metric, p.platform, p.value) for p in points if p.day == date(2026, 11, 11)} == {
         ("conversions", None, 7.0),
         ("revenue", None, 310.0),
         ("signups", None, 4.0),
+        ("sessions", None, 88.0),
     }
     assert [c.json()["offset"] for c in api.calls()] == [0, 2]
 
