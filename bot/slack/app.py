@@ -59,7 +59,6 @@ def build_app(runtime: Runtime, *, process_before_response: bool = True) -> App:
         app = _oauth_app(runtime, signing_secret, process_before_response)
     elif settings.slack_bot_token:
         app = App(
-            token=settings.slack_bot_token.reveal(),
             signing_secret=signing_secret,
             client=make_web_client(settings, settings.slack_bot_token.reveal()),
             token_verification_enabled=False,
