@@ -111,7 +111,6 @@ class Settings:
     # web server
     port: int = 3000
     web_threads: int = 8
-    web_workers: int = 1
     # scheduler
     with_scheduler: bool = False
     sync_interval_hours: float = 6.0
@@ -152,7 +151,6 @@ class Settings:
             ),
             port=_int(env, "PORT", 3000),
             web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
-            web_workers=_int(env, "IMPACT_WEB_WORKERS", 1),
             with_scheduler=_bool(env, "IMPACT_WITH_SCHEDULER", False),
             sync_interval_hours=_float(env, "IMPACT_SYNC_INTERVAL_HOURS", 6.0),
             grace_hours=_float(env, "IMPACT_GRACE_HOURS", 6.0),
