@@ -76,14 +76,12 @@ class MetricPointRow(SQLModel, table=True):
     reads that matter ("one team, one period"). `platform` is the attribution of an outcome
     ('' = unattributed) or the connection's own platform for engagement, so one outcome
     source can carry signups from several platforms on the same day. On SQLite the table is
-    WITHOUT ROWID: the key is the table, one b-tree to write instead of three.
+    WITHOUT ROWID: the key is the table, one b-tree to write instead of three. There is
+    no second index (migration 0002 says why).
     """
 
     __tablename__ = "metric_points"
-    __table_args__ = (
-        Index("ix_metric_points_connection", "connection_id"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     team_id: str = Field(primary_key=True, max_length=32)
     day: date = Field(primary_key=True)
