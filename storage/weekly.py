@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from bot.core.model import DateRange
@@ -27,6 +27,32 @@ def daily_totals(
     return [
         (day, platform, metric, float(total))
         for day, platform, metric, total in session.execute(query)
+    ]
+
+
+def totals_by_range(
+    session: Session, team_id: str, ranges: Mapping[str, DateRange], metrics: Iterable[str]
+) -> list[tuple[str, str, str, float]]:
+    """(range name, platform, metric, sum of value) of `metrics` over several day ranges,
+    in one scan of the span they cover. Days between the ranges count in none."""
+    table = MetricPointRow.__table__.c
+    label = case(
+        *((table.day.between(r.start, r.end), name) for name, r in ranges.items()), else_=None
+    )
+    query = (
+        select(label, table.platform, table.metric, func.sum(table.value))
+        .where(
+            table.team_id == team_id,
+            table.day >= min(r.start for r in ranges.values()),
+            table.day <= max(r.end for r in ranges.values()),
+            table.metric.in_(list(metrics)),
+        )
+        .group_by(label, table.platform, table.metric)
+    )
+    return [
+        (name, platform, metric, float(total))
+        for name, platform, metric, total in session.execute(query)
+        if name is not None
     ]
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Runtime
+from bot.core.periods import local_date
 from storage.db import session_scope
 from storage.metrics import ensure_team
 from storage.tables import ProcessedEvent, Team, utcnow
@@ -32,9 +33,14 @@ def team_timezone(engine: Engine, team_id: str) -> str:
         return team.timezone if team else "UTC"
 
 
-def touch_team(engine: Engine, team_id: str, name: str = "") -> None:
+def touch_team(
+    engine: Engine, team_id: str, name: str = "", *, now_utc: datetime | None = None
+) -> date:
+    """Make sure the team exists (named once we learn its name); return today in its time
+    zone. One short transaction: every command and reply starts here."""
     with session_scope(engine) as session:
-        ensure_team(session, team_id, name)
+        timezone = ensure_team(session, team_id, name).timezone
+    return local_date(now_utc or datetime.now(UTC), timezone)
 
 
 def mark_event_processed(engine: Engine, event_id: str, team_id: str | None) -> bool:

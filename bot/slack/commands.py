@@ -36,7 +36,7 @@ from bot.core.replies import (
     render_usage_error,
 )
 from bot.services.connections import list_connections
-from bot.services.digest import build_digest, default_week, today_in
+from bot.services.digest import build_digest, default_week
 from bot.services.goals import add_goal, list_goals
 from bot.services.metrics import metrics_summary
 from bot.services.posting import post_digest
@@ -114,8 +114,7 @@ def answer(
     engine = runtime.engine
     channel = command.get("channel_id", "")
     user = command.get("user_id")
-    touch_team(engine, team_id, command.get("team_domain", ""))
-    today = today_in(engine, team_id, datetime.now(UTC))
+    today = touch_team(engine, team_id, command.get("team_domain", ""))
     if isinstance(request, cmd.Status):
         goals = list_goals(engine, team_id, channel, today=today)
         week = default_week(engine, team_id, datetime.now(UTC))

@@ -10,7 +10,6 @@ and answered once whichever replica receives it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -19,7 +18,6 @@ from slack_sdk import WebClient
 from bot.bootstrap import Runtime
 from bot.core.goals import Refusal
 from bot.core.replies import render_goal_stored, render_refusal
-from bot.services.digest import today_in
 from bot.services.goals import add_goal
 from bot.services.teams import mark_event_processed, touch_team
 
@@ -53,7 +51,7 @@ def register(app: App, runtime: Runtime) -> None:
         team_id = context.team_id or event.get("team", "")
         if not mark_event_processed(runtime.engine, f"reply:{channel}:{ts}", team_id):
             return  # a retry, or the same message delivered as app_mention too
-        touch_team(runtime.engine, team_id)
+        today = touch_team(runtime.engine, team_id)
         text = re.sub(r"<@\w+(?:\|[^>]*)?>", " ", event.get("text") or "")
         result = add_goal(
             runtime.engine,
@@ -61,7 +59,7 @@ def register(app: App, runtime: Runtime) -> None:
             channel_id=channel,
             text=text,
             user_id=event.get("user"),
-            today=today_in(runtime.engine, team_id, datetime.now(UTC)),
+            today=today,
             source_ts=ts,
         )
         if isinstance(result, Refusal):
