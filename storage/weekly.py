@@ -2,58 +2,77 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, literal, select
 from sqlmodel import Session
 
 from bot.core.model import DateRange
 from storage.tables import MetricPointRow
+
+_P = MetricPointRow.__table__.c
+# Statements built once: the hot reads of a slash command skip SQLAlchemy's per-call
+# construction and cache-key work (the compiled form is cached by the engine).
+_IN_SPAN = (
+    _P.team_id == bindparam("team"),
+    _P.day >= bindparam("start"),
+    _P.day <= bindparam("end"),
+)
+_ONLY = _P.metric.in_(bindparam("metrics", expanding=True))
+_DAILY = (
+    select(_P.day, _P.platform, _P.metric, func.sum(_P.value))
+    .where(*_IN_SPAN)
+    .group_by(_P.day, _P.platform, _P.metric)
+)
+_DAILY_ONLY = _DAILY.where(_ONLY)
+_RANGE = case(
+    (_P.day.between(bindparam("a_start"), bindparam("a_end")), literal("a")),
+    (_P.day.between(bindparam("b_start"), bindparam("b_end")), literal("b")),
+    else_=None,
+)
+_TWO_RANGES = (
+    select(_RANGE, _P.platform, _P.metric, func.sum(_P.value))
+    .where(*_IN_SPAN, _ONLY)
+    .group_by(_RANGE, _P.platform, _P.metric)
+)
 
 
 def daily_totals(
     session: Session, team_id: str, days: DateRange, metrics: Iterable[str] | None = None
 ) -> list[tuple[date, str, str, float]]:
     """(day, platform, metric, sum of value) for one team over `days` (inclusive)."""
-    table = MetricPointRow.__table__.c
-    query = (
-        select(table.day, table.platform, table.metric, func.sum(table.value))
-        .where(table.team_id == team_id, table.day >= days.start, table.day <= days.end)
-        .group_by(table.day, table.platform, table.metric)
-    )
+    params: dict[str, object] = {"team": team_id, "start": days.start, "end": days.end}
     if metrics is not None:
-        query = query.where(table.metric.in_(list(metrics)))
+        params["metrics"] = list(metrics)
+    query = _DAILY if metrics is None else _DAILY_ONLY
     return [
         (day, platform, metric, float(total))
-        for day, platform, metric, total in session.execute(query)
+        for day, platform, metric, total in session.execute(query, params)
     ]
 
 
-def totals_by_range(
-    session: Session, team_id: str, ranges: Mapping[str, DateRange], metrics: Iterable[str]
-) -> list[tuple[str, str, str, float]]:
-    """(range name, platform, metric, sum of value) of `metrics` over several day ranges,
-    in one scan of the span they cover. Days between the ranges count in none."""
-    table = MetricPointRow.__table__.c
-    label = case(
-        *((table.day.between(r.start, r.end), name) for name, r in ranges.items()), else_=None
-    )
-    query = (
-        select(label, table.platform, table.metric, func.sum(table.value))
-        .where(
-            table.team_id == team_id,
-            table.day >= min(r.start for r in ranges.values()),
-            table.day <= max(r.end for r in ranges.values()),
-            table.metric.in_(list(metrics)),
-        )
-        .group_by(label, table.platform, table.metric)
-    )
-    return [
-        (name, platform, metric, float(total))
-        for name, platform, metric, total in session.execute(query)
-        if name is not None
-    ]
+def totals_of_two_ranges(
+    session: Session, team_id: str, first: DateRange, second: DateRange, metrics: Iterable[str]
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """Sums of `metrics` per (platform, metric) over two day ranges (a period and the one
+    before it, say), in one scan of the span they cover. Days between them count in neither;
+    where the ranges overlap, a day counts in the first."""
+    params = {
+        "team": team_id,
+        "start": min(first.start, second.start),
+        "end": max(first.end, second.end),
+        "a_start": first.start,
+        "a_end": first.end,
+        "b_start": second.start,
+        "b_end": second.end,
+        "metrics": list(metrics),
+    }
+    found: dict[str, dict[tuple[str, str], float]] = {"a": {}, "b": {}}
+    for label, platform, metric, total in session.execute(_TWO_RANGES, params):
+        if label is not None:
+            found[label][(platform, metric)] = float(total)
+    return found["a"], found["b"]
 
 
 def metric_sum(

@@ -12,53 +12,49 @@ from bot.core.periods import period_ranges
 from bot.core.replies import MetricRow, MetricsReport
 from storage.db import session_scope
 from storage.metrics import custom_kinds
-from storage.weekly import daily_totals, totals_by_range
+from storage.weekly import daily_totals, totals_of_two_ranges
 
 SHOWN = ("impressions", "reach", "interactions", "link_clicks", "followers")
 
 
-def _totals(
-    flows: list[tuple[str, str, str, float]],
+def _with_levels_and_interactions(
+    flows: dict[tuple[str, str], float],
     levels: list[tuple[date, str, str, float]],
-    ranges: dict[str, DateRange],
-) -> dict[str, dict[tuple[str, str], float]]:
-    """Per range: flows summed; levels take the last day's value; interactions derived
-    from their parts where no source reports them."""
-    totals: dict[str, dict[tuple[str, str], float]] = {name: {} for name in ranges}
-    for name, platform, metric, value in flows:
-        totals[name][(platform, metric)] = value
-    last_level: dict[tuple[str, str, str], date] = {}
+    days: DateRange,
+) -> dict[tuple[str, str], float]:
+    """Flow sums of a period, plus each level metric's value on its last day in the period,
+    plus interactions derived from their parts where no source reports them."""
+    totals = dict(flows)
+    last_level: dict[tuple[str, str], date] = {}
     for day, platform, metric, value in levels:
-        for name, days in ranges.items():
-            key = (name, platform, metric)
-            if days.start <= day <= days.end and (key not in last_level or day > last_level[key]):
-                last_level[key], totals[name][(platform, metric)] = day, value
-    for found in totals.values():
-        for platform in {p for p, _ in found}:
-            if (platform, "interactions") not in found:
-                parts = [found.get((platform, m)) for m in catalogue.INTERACTION_PARTS]
-                if any(v is not None for v in parts):
-                    found[(platform, "interactions")] = sum(v or 0.0 for v in parts)
+        key = (platform, metric)
+        if days.start <= day <= days.end and (key not in last_level or day > last_level[key]):
+            last_level[key], totals[key] = day, value
+    for platform in {p for p, _ in totals}:
+        if (platform, "interactions") not in totals:
+            parts = [totals.get((platform, m)) for m in catalogue.INTERACTION_PARTS]
+            if any(v is not None for v in parts):
+                totals[(platform, "interactions")] = sum(v or 0.0 for v in parts)
     return totals
 
 
 def metrics_summary(
     engine: Engine, team_id: str, platform: str | None, period: str, today: date
 ) -> MetricsReport:
-    """Two queries whatever the period: flows summed per range in SQL, levels per day."""
+    """A few indexed queries whatever the period: flows summed per period in SQL, levels
+    per day (they are few)."""
     current, previous = period_ranges(period, today)
-    ranges = {"now": current, "before": previous}
     with session_scope(engine) as session:
         outcomes = catalogue.outcome_names(custom_kinds(session, team_id))
         wanted = {*SHOWN, *catalogue.INTERACTION_PARTS, *outcomes}
         levels = sorted(m for m in wanted if catalogue.is_level(m))
-        span = DateRange(min(current.start, previous.start), max(current.end, previous.end))
-        totals = _totals(
-            totals_by_range(session, team_id, ranges, sorted(wanted.difference(levels))),
-            daily_totals(session, team_id, span, levels),
-            ranges,
+        flows_now, flows_before = totals_of_two_ranges(
+            session, team_id, current, previous, sorted(wanted.difference(levels))
         )
-    now, before = totals["now"], totals["before"]
+        span = DateRange(min(current.start, previous.start), max(current.end, previous.end))
+        level_rows = daily_totals(session, team_id, span, levels)
+    now = _with_levels_and_interactions(flows_now, level_rows, current)
+    before = _with_levels_and_interactions(flows_before, level_rows, previous)
     shown = set(SHOWN).union(outcomes)
     rows = [
         MetricRow(p, metric, value, before.get((p, metric), 0.0))
