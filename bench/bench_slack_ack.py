@@ -1,10 +1,11 @@
 """Ack latency of `/impact help` and `/impact metrics` under load, against a bare Bolt app.
 
 Four parties, as in production: the Impact app and the bare app (each its own process on
-waitress, 8 threads), the Slack stand-in (Web API and response_url, as Slack's servers would
+waitress, 8 threads; Impact with its default work process, as `impact serve` runs it), the
+Slack stand-in (Web API and response_url, as Slack's servers would
 be; its own process) and the load: 20 concurrent clients sending signed slash commands over
 keep-alive connections, from one asyncio loop so that the load generator itself stays light.
-The bare app is a Bolt app on the same server whose listener only acks.
+The bare app is a Bolt app with Bolt's defaults on the same server whose listener only acks.
 
 Each case gets 1,000 requests, sent in 10 rounds with the cases interleaved (bare, help,
 metrics, bare, ...), so that a slow spell of the machine falls on every case alike. After a
@@ -73,6 +74,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         from bot.services.demo import load_demo
         from bot.settings import Settings
         from bot.slack.app import build_app
+        from bot.slack.workers import start_worker_pool
         from storage.crypto import generate_key
         from storage.migrate import upgrade
         from tests.slack.conftest import SECRET
@@ -91,7 +93,10 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         )
         upgrade(runtime.engine)
         load_demo(runtime.engine, date.today())
-        wsgi = make_wsgi_app(runtime, build_app(runtime))
+        app = build_app(runtime)
+        # as `impact serve` does: the work after the ack runs in worker processes
+        workers = start_worker_pool(app, runtime.settings, runtime.settings.work_processes)
+        wsgi = make_wsgi_app(runtime, app)
     import gc
 
     gc.freeze()  # as `impact serve` does: startup objects out of the collector's way
@@ -100,6 +105,8 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
     ready.put(f"http://127.0.0.1:{server.effective_port}")
     stop.wait()
     server.close()
+    if kind != "bare":
+        workers.close()
 
 
 def command_body(text: str, slack_url: str) -> bytes:
@@ -190,7 +197,7 @@ def main() -> None:
         urls, apps = {}, []
         for kind in ("bare", "impact"):
             app = context.Process(
-                target=run_app, args=(kind, slack_url, folder, ready, stop), daemon=True
+                target=run_app, args=(kind, slack_url, folder, ready, stop), daemon=False
             )
             app.start()
             urls[kind] = ready.get(timeout=120)

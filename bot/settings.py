@@ -75,6 +75,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _at_least(low: int, env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < low:
+        raise ConfigError(f"{name} must be {low} or more, got {value}")
+    return value
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -111,6 +118,8 @@ class Settings:
     # web server
     port: int = 3000
     web_threads: int = 8
+    #: processes for the work after an ack (0 = threads of the web process)
+    work_processes: int = 1
     # scheduler
     with_scheduler: bool = False
     sync_interval_hours: float = 6.0
@@ -151,6 +160,7 @@ class Settings:
             ),
             port=_int(env, "PORT", 3000),
             web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
+            work_processes=_at_least(0, env, "IMPACT_WORK_PROCESSES", 1),
             with_scheduler=_bool(env, "IMPACT_WITH_SCHEDULER", False),
             sync_interval_hours=_float(env, "IMPACT_SYNC_INTERVAL_HOURS", 6.0),
             grace_hours=_float(env, "IMPACT_GRACE_HOURS", 6.0),

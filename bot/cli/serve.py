@@ -25,19 +25,28 @@ def serve(port: int | None, with_scheduler: bool | None) -> None:
     with runtime(settings) as rt:
         upgrade(rt.engine)
         app = build_app(rt)
-        background = None
-        if settings.with_scheduler if with_scheduler is None else with_scheduler:
-            from bot.scheduler import start_background
-
-            background = start_background(rt)
-        click.echo(f"Impact listening on port {port or settings.port}")
+        workers = background = None
         try:
+            if settings.work_processes:
+                from bot.slack.workers import start_worker_pool
+
+                workers = start_worker_pool(app, settings, settings.work_processes)
+            if settings.with_scheduler if with_scheduler is None else with_scheduler:
+                from bot.scheduler import start_background
+
+                background = start_background(rt)
+            click.echo(
+                f"Impact listening on port {port or settings.port} "
+                f"({settings.web_threads} threads, {settings.work_processes} work processes)"
+            )
             run_server(
                 make_wsgi_app(rt, app), port=port or settings.port, threads=settings.web_threads
             )
         finally:
             if background is not None:
                 background.stop()
+            if workers is not None:
+                workers.close()
 
 
 @click.command()

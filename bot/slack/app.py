@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 #: Threads for the work done after the ack (lazy listeners). Few: the acks share the GIL
 #: with them, and a small pool keeps a burst of slow commands from delaying every ack.
 LAZY_WORKERS = 4
-#: Threads for work done after the ack (lazy listeners).
 
 
 #: Exactly the scopes of manifest.yml, and why each is needed is in the README.
@@ -47,8 +46,13 @@ BOT_SCOPES = (
 )
 
 
-def build_app(runtime: Runtime, *, process_before_response: bool = True) -> App:
-    """The Slack app with every listener registered. ConfigError names what is missing."""
+def build_app(
+    runtime: Runtime, *, process_before_response: bool = True, verify_requests: bool = True
+) -> App:
+    """The Slack app with every listener registered. ConfigError names what is missing.
+
+    `verify_requests=False` is only for the worker processes of `bot.slack.workers`, whose
+    requests come from the web process that verified them, never from the network."""
     settings = runtime.settings
     if settings.slack_signing_secret is None:
         raise ConfigError(
@@ -56,13 +60,14 @@ def build_app(runtime: Runtime, *, process_before_response: bool = True) -> App:
         )
     signing_secret = settings.slack_signing_secret.reveal()
     if settings.slack_client_id:
-        app = _oauth_app(runtime, signing_secret, process_before_response)
+        app = _oauth_app(runtime, signing_secret, process_before_response, verify_requests)
     elif settings.slack_bot_token:
         app = App(
             signing_secret=signing_secret,
             client=make_web_client(settings, settings.slack_bot_token.reveal()),
             token_verification_enabled=False,
             process_before_response=process_before_response,
+            request_verification_enabled=verify_requests,
             listener_executor=ThreadPoolExecutor(
                 max_workers=LAZY_WORKERS, thread_name_prefix="slack-work"
             ),
@@ -76,7 +81,9 @@ def build_app(runtime: Runtime, *, process_before_response: bool = True) -> App:
     return app
 
 
-def _oauth_app(runtime: Runtime, signing_secret: str, process_before_response: bool) -> App:
+def _oauth_app(
+    runtime: Runtime, signing_secret: str, process_before_response: bool, verify_requests: bool
+) -> App:
     settings = runtime.settings
     if settings.slack_client_secret is None:
         raise ConfigError("SLACK_CLIENT_SECRET is not set (Basic Information > App Credentials).")
@@ -96,6 +103,7 @@ def _oauth_app(runtime: Runtime, signing_secret: str, process_before_response: b
         client=make_web_client(settings),
         installation_store=store,
         process_before_response=process_before_response,
+        request_verification_enabled=verify_requests,
         listener_executor=ThreadPoolExecutor(
             max_workers=LAZY_WORKERS, thread_name_prefix="slack-work"
         ),
