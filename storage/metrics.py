@@ -191,14 +191,17 @@ def upsert_point_tuples(
         dicts = (dict(zip(keys, row, strict=True)) for row in rows)
         return upsert_point_rows(session, dicts, count_changes=count_changes)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    written = 0
     try:
+        if count_changes:  # one executemany pulls every row: rowcount counts the changes
+            cursor.executemany(_SQLITE_POINT_UPSERT, rows)
+            return int(cursor.rowcount)
+        written = 0
         for chunk in batched(rows, 50_000):
             cursor.executemany(_SQLITE_POINT_UPSERT, chunk)
-            written += cursor.rowcount if count_changes else len(chunk)
+            written += len(chunk)
+        return written
     finally:
         cursor.close()
-    return written
 
 
 def _run(
