@@ -9,6 +9,7 @@ answers through `respond` (the command's response_url).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +44,7 @@ from bot.services.posting import post_digest
 from bot.services.schedules import clear_schedule, get_schedule, set_schedule
 from bot.services.sync import sync_team
 from bot.services.teams import touch_team
+from bot.slack.respond import KeepAliveRespond
 from integrations.registry import CREDENTIAL_FIELDS
 
 log = logging.getLogger(__name__)
@@ -80,10 +82,16 @@ def register(app: App, runtime: Runtime) -> None:
     ) -> None:
         request = cmd.parse_command(command.get("text", ""))  # valid: `needs_work` checked it
         team_id = context.team_id or command.get("team_id", "")
+        # one kept-alive connection per thread, not a new one for every answer
+        reply: Callable[..., Any] = (
+            KeepAliveRespond(command["response_url"], timeout=runtime.settings.http_timeout_seconds)
+            if command.get("response_url")
+            else respond
+        )
         try:
-            answer(runtime, request, respond, client, team_id, command)
+            answer(runtime, request, reply, client, team_id, command)
         except UsageError as err:
-            respond(**render_usage_error(err.for_user()), response_type="ephemeral")
+            reply(**render_usage_error(err.for_user()), response_type="ephemeral")
 
     def needs_work(command: dict[str, Any]) -> bool:
         """Help, usage errors and the bare form are answered in the ack: no lazy thread."""
@@ -105,7 +113,7 @@ def register(app: App, runtime: Runtime) -> None:
 def answer(
     runtime: Runtime,
     request: cmd.Request,
-    respond: Respond,
+    respond: Callable[..., Any],
     client: WebClient,
     team_id: str,
     command: dict[str, Any],
