@@ -11,6 +11,8 @@ Each case gets 1,000 requests, sent in 10 rounds with the cases interleaved (bar
 metrics, bare, ...), so that a slow spell of the machine falls on every case alike. After a
 round of `metrics` the bench waits until every answer reached the response_url, so no
 background work spills into the next case's round; how long that took is reported too.
+The whole measurement runs three times; each run's figures are printed, and the verdict
+takes the median of the runs' p99 ratios (and the slowest p99 for the 100 ms bound).
 Targets (issue 5): p99 ≤ 1.5× the bare app's and < 100 ms.
 """
 
@@ -30,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 REQUESTS, CLIENTS, ROUNDS, THREADS = 1000, 20, 10, 8
+#: Whole runs of REQUESTS per case; the verdict takes the median ratio (a single p99 of a
+#: thousand samples moves with one hiccup of a shared machine).
+REPEATS = 3
 RESPOND_PATH = "/respond/bench"
 
 
@@ -191,7 +196,7 @@ def main() -> None:
     standin.start()
     slack_url = ready.get(timeout=60)
     cases = (("bare", "help"), ("impact", "help"), ("impact", "metrics"))
-    results: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
+    runs: list[dict[tuple[str, str], list[float]]] = []
     drains: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         urls, apps = {}, []
@@ -208,35 +213,45 @@ def main() -> None:
             measure(urls[kind], bodies[text], 50)
             expected += 50 if text == "metrics" else 0
         wait_answered(answered, expected)
-        for _ in range(ROUNDS):
-            for kind, text in cases:
-                results[(kind, text)] += measure(urls[kind], bodies[text], REQUESTS // ROUNDS)
-                if text == "metrics":
-                    expected += REQUESTS // ROUNDS
-                    drains.append(wait_answered(answered, expected))
+        for _ in range(REPEATS):
+            results: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
+            for _ in range(ROUNDS):
+                for kind, text in cases:
+                    results[(kind, text)] += measure(urls[kind], bodies[text], REQUESTS // ROUNDS)
+                    if text == "metrics":
+                        expected += REQUESTS // ROUNDS
+                        drains.append(wait_answered(answered, expected))
+            runs.append(results)
         stop.set()
         for app in apps:
             app.join(10)
     standin.join(10)
-    bare = percentile(results[("bare", "help")], 0.99)
     print(
-        f"{REQUESTS} signed requests per case in {ROUNDS} interleaved rounds, {CLIENTS} "
-        f"concurrent keep-alive clients; waitress {THREADS} threads; apps, Slack stand-in and "
-        "clients in separate processes"
+        f"{REPEATS} runs of {REQUESTS} signed requests per case, each run in {ROUNDS} "
+        f"interleaved rounds; {CLIENTS} concurrent keep-alive clients; waitress {THREADS} "
+        "threads; apps, Slack stand-in and clients in separate processes"
     )
-    for (kind, text), values in results.items():
-        p50, p99 = percentile(values, 0.50), percentile(values, 0.99)
-        verdict = ""
-        if kind == "impact":
-            ok = p99 <= 1.5 * bare and p99 < 0.1
-            verdict = (
-                f"  p99/bare {p99 / bare:.2f}  target ≤ 1.5× and < 100 ms: "
-                f"{'met' if ok else 'NOT met'}"
+    ratios: dict[str, list[float]] = {"help": [], "metrics": []}
+    for number, results in enumerate(runs, start=1):
+        bare = percentile(results[("bare", "help")], 0.99)
+        for (kind, text), values in results.items():
+            p50, p99 = percentile(values, 0.50), percentile(values, 0.99)
+            extra = ""
+            if kind == "impact":
+                ratios[text].append(p99 / bare)
+                extra = f"  p99/bare {p99 / bare:.2f}"
+            name = "bare Bolt app" if kind == "bare" else "impact"
+            print(
+                f"run {number} {name:>13} /impact {text:<8} p50 {p50 * 1000:6.1f} ms  "
+                f"p99 {p99 * 1000:6.1f} ms{extra}"
             )
-        name = "bare Bolt app" if kind == "bare" else "impact"
+    for text, values in ratios.items():
+        worst = max(percentile(run[("impact", text)], 0.99) for run in runs)
+        ratio = statistics.median(values)
+        ok = ratio <= 1.5 and worst < 0.1
         print(
-            f"{name:>14} /impact {text:<8} p50 {p50 * 1000:6.1f} ms  "
-            f"p99 {p99 * 1000:6.1f} ms{verdict}"
+            f"/impact {text:<8} median p99/bare {ratio:.2f}, slowest p99 {worst * 1000:.1f} ms  "
+            f"target ≤ 1.5× and < 100 ms: {'met' if ok else 'NOT met'}"
         )
     print(
         f"metrics answers (respond after the ack): each round of {REQUESTS // ROUNDS} fully "
