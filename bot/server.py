@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -82,6 +83,11 @@ def _health(runtime: Runtime, start_response: StartResponse) -> list[bytes]:
     return _json(start_response, "200 OK", {"ok": True})
 
 
+def _stop(signum: int, _frame: object) -> None:
+    log.info("server.stop signal=%s", signum)
+    raise SystemExit(0)
+
+
 def serve(wsgi: Callable[..., Any], *, port: int, threads: int) -> None:
     """Run the app on waitress, a production WSGI server in pure Python."""
     import gc
@@ -91,5 +97,8 @@ def serve(wsgi: Callable[..., Any], *, port: int, threads: int) -> None:
     # everything built at startup lives until exit: keep it out of the collector's scans,
     # which otherwise show up as pauses in the slowest acks
     gc.freeze()
+    # a container stop sends SIGTERM: leave through the callers' `finally` (work processes
+    # finish what is queued, the scheduler stops) instead of dying on the spot
+    signal.signal(signal.SIGTERM, _stop)
     log.info("server.start port=%s threads=%s", port, threads)
     waitress_serve(wsgi, host="0.0.0.0", port=port, threads=threads, ident="impact")

@@ -46,6 +46,21 @@ BOT_SCOPES = (
 )
 
 
+class _SameTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that the
+    client we give it wins over that token. It is the same token: the warning would only
+    make an operator doubt a correct setup."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "token` will be unused" not in record.getMessage()
+
+
+def _quiet_same_token_notice() -> None:
+    bolt_log = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _SameTokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_SameTokenNotice())
+
+
 def build_app(
     runtime: Runtime, *, process_before_response: bool = True, verify_requests: bool = True
 ) -> App:
@@ -54,6 +69,7 @@ def build_app(
     `verify_requests=False` is only for the worker processes of `bot.slack.workers`, whose
     requests come from the web process that verified them, never from the network."""
     settings = runtime.settings
+    _quiet_same_token_notice()
     if settings.slack_signing_secret is None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page."

@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -143,15 +144,22 @@ def _worker_main(settings: Settings, queue: Any, ready: Any) -> None:
     from bot.logconfig import configure
     from bot.slack.app import build_app
 
+    # Ctrl-C reaches the whole process group: the web process stops the workers itself,
+    # after they finish what is queued
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     configure(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
     app = build_app(runtime, verify_requests=False)
     ready.put(os.getpid())
-    while (item := queue.get()) is not None:
-        run_in_worker(app, *item)
-    runtime.close()
+    try:
+        while (item := queue.get()) is not None:
+            run_in_worker(app, *item)
+    except EOFError:  # the web process is gone without closing the pool
+        log.warning("workers.orphaned: the web process is gone; stopping")
+    finally:
+        runtime.close()
 
 
 def run_in_worker(app: App, body: str, headers: dict[str, list[str]]) -> int:
