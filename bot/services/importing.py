@@ -176,14 +176,15 @@ def _checked_points(
 
     Each distinct (platform, account, metric, kind) and each distinct date is fully parsed
     once. Later rows with ones already seen take a fast path that only converts and checks
-    the value. Each combination keeps the values it has seen by day number, so catching a
-    point given twice costs one lookup in a small dict that stays in the CPU's cache. That
-    keeps a million-row import close to the rate of a plain insert.
+    the value. Each combination keeps the values it has seen in a list indexed by day number
+    (`_SeenValues`), so catching a point given twice costs one list index. That keeps a
+    million-row import close to the rate of a plain insert.
     """
     accounts = _Accounts(session, team_id)
     # raw (platform, account, metric[, kind]) -> (values seen by day number, connection id,
     # metric, platform)
-    combos: dict[tuple[str, ...], tuple[dict[int, float], int, str, str]] = {}
+    combos: dict[tuple[str, ...], tuple[Any, int, str, str]] = {}
+    slots = _SeenValues()
     dates: dict[str, tuple[str, int]] = {}  # raw date -> ISO date, day number
     rows = 0
     writing = True
@@ -219,15 +220,25 @@ def _checked_points(
             combo = combos.get(raw)
             if combo is None:
                 connection_id = accounts.get(row.account).id or 0
-                combo = combos[raw] = ({}, connection_id, row.metric, row.platform)
+                combo = combos[raw] = (slots.new(), connection_id, row.metric, row.platform)
             known = dates.get(fields[0])
             if known is None:
                 known = dates[fields[0]] = (row.day.isoformat(), len(dates))
             value = row.value
         seen, connection_id, metric, platform = combo
         day, number = known
-        previous = seen.setdefault(number, value)
-        if previous is not value:
+        try:
+            previous = seen[number]
+        except IndexError:  # a list that must grow
+            previous = None
+            if not slots.grow(seen, number):
+                seen = slots.as_dict(seen)
+                combos[tuple(fields[1:4] + fields[5:6])] = (seen, connection_id, metric, platform)
+        except KeyError:  # a dict (past the memory cap)
+            previous = None
+        if previous is None:
+            seen[number] = value
+        else:
             if previous != value:
                 problem = (
                     f"{metric} for {fields[2].strip()} on {day} appears twice with different "
@@ -243,6 +254,35 @@ def _checked_points(
             yield (connection_id, team_id, metric, platform, day, value)
     report.rows = rows
     report.accounts = set(accounts.by_name)
+
+
+class _SeenValues:
+    """Per-combination stores of the values seen, by day number: lists while the lists of
+    all combinations together stay under CAP slots (a list index is several times cheaper
+    than a dict lookup), dicts after that (memory grows with rows, not combinations × dates,
+    for the rare sparse file with thousands of combinations and dates)."""
+
+    CAP = 8_000_000  # slots of 8 bytes: 64 MB
+
+    def __init__(self) -> None:
+        self.slots = 0
+
+    def new(self) -> list[float | None] | dict[int, float]:
+        return [] if self.slots < self.CAP else {}
+
+    def grow(self, seen: list[float | None], number: int) -> bool:
+        """Make room for `number` (doubling, so a file in date order grows rarely); False
+        when that would pass the cap."""
+        more = max(number + 1, 2 * len(seen), 64) - len(seen)
+        if self.slots + more > self.CAP:
+            return False
+        seen.extend([None] * more)
+        self.slots += more
+        return True
+
+    def as_dict(self, seen: list[float | None]) -> dict[int, float]:
+        self.slots -= len(seen)
+        return {number: value for number, value in enumerate(seen) if value is not None}
 
 
 def _check_combo(

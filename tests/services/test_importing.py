@@ -90,3 +90,24 @@ def test_unknown_header_and_missing_file_are_refused(engine, tmp_path):
         import_csv(engine, odd, "T1")
     with pytest.raises(UsageError, match="does not exist"):
         import_csv(engine, tmp_path / "nope.csv", "T1")
+
+
+@pytest.mark.parametrize("cap", [8_000_000, 100])
+def test_repeated_points_are_caught_in_any_order(engine, tmp_path, monkeypatch, cap):
+    """Out-of-date-order files and many dates; with a small cap the seen values move from
+    lists to dicts part-way, and duplicates are still caught either way."""
+    import bot.services.importing as importing
+
+    monkeypatch.setattr(importing._SeenValues, "CAP", cap)
+    lines = ["date,platform,account,metric,value"]
+    for day in range(300, 0, -1):  # newest first
+        lines.append(f"2025-{1 + day % 12:02d}-{1 + day % 28:02d},instagram,ig,reach,{day % 28}")
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n")
+    report = import_csv(engine, path, "T1")
+    assert report.ok, report.summary()  # same date and value again: written once
+    assert report.rows == 300 and report.new == len({line.split(",")[0] for line in lines[1:]})
+    path.write_text("\n".join([*lines, "2025-01-01,instagram,ig,reach,999"]) + "\n")
+    again = import_csv(engine, path, "T2")
+    assert [e.line for e in again.errors] == [302]
+    assert "appears twice with different values" in again.summary()
