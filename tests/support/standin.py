@@ -125,6 +125,11 @@ class StandIn:
                 and (path is None or c.path == path)
             ]
 
+    def calls_after(self, index: int) -> list[Call]:
+        """Calls received after the first `index` (for cheap polling of a long run)."""
+        with self._lock:
+            return self._calls[index:]
+
     @property
     def url(self) -> str:
         assert self._server is not None, "stand-in not started"
