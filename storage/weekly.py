@@ -58,10 +58,11 @@ def totals_of_two_ranges(
     """Sums of `metrics` per (platform, metric) over two day ranges (a period and the one
     before it, say), in one scan of the span they cover. Days between them count in neither;
     where the ranges overlap, a day counts in the first."""
+    span = first.cover(second)
     params = {
         "team": team_id,
-        "start": min(first.start, second.start),
-        "end": max(first.end, second.end),
+        "start": span.start,
+        "end": span.end,
         "a_start": first.start,
         "a_end": first.end,
         "b_start": second.start,

@@ -30,6 +30,10 @@ class DateRange:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
+    def cover(self, other: DateRange) -> DateRange:
+        """The smallest range holding both (and any days between them)."""
+        return DateRange(min(self.start, other.start), max(self.end, other.end))
+
     def chunks(self, max_days: int) -> Iterator[DateRange]:
         """Split into consecutive ranges of at most `max_days` days (API range limits)."""
         cursor = self.start

@@ -216,7 +216,7 @@ def _checked_points(
                 _record(report, row)
                 writing = False
                 continue
-            raw = tuple(fields[1:4] + fields[5:6])
+            raw = _combo_key(fields)
             combo = combos.get(raw)
             if combo is None:
                 connection_id = accounts.get(row.account).id or 0
@@ -233,7 +233,7 @@ def _checked_points(
             previous = None
             if not slots.grow(seen, number):
                 seen = slots.as_dict(seen)
-                combos[tuple(fields[1:4] + fields[5:6])] = (seen, connection_id, metric, platform)
+                combos[_combo_key(fields)] = (seen, connection_id, metric, platform)
         except KeyError:  # a dict (past the memory cap)
             previous = None
         if previous is None:
@@ -254,6 +254,11 @@ def _checked_points(
             yield (connection_id, team_id, metric, platform, day, value)
     report.rows = rows
     report.accounts = set(accounts.by_name)
+
+
+def _combo_key(fields: list[str]) -> tuple[str, ...]:
+    """(platform, account, metric[, kind]) as written: the key the fast path builds inline."""
+    return tuple(fields[1:4] + fields[5:6])
 
 
 class _SeenValues:

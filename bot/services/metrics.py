@@ -28,7 +28,7 @@ def _with_levels_and_interactions(
     last_level: dict[tuple[str, str], date] = {}
     for day, platform, metric, value in levels:
         key = (platform, metric)
-        if days.start <= day <= days.end and (key not in last_level or day > last_level[key]):
+        if day in days and (key not in last_level or day > last_level[key]):
             last_level[key], totals[key] = day, value
     for platform in {p for p, _ in totals}:
         if (platform, "interactions") not in totals:
@@ -51,8 +51,7 @@ def metrics_summary(
         flows_now, flows_before = totals_of_two_ranges(
             session, team_id, current, previous, sorted(wanted.difference(levels))
         )
-        span = DateRange(min(current.start, previous.start), max(current.end, previous.end))
-        level_rows = daily_totals(session, team_id, span, levels)
+        level_rows = daily_totals(session, team_id, current.cover(previous), levels)
     now = _with_levels_and_interactions(flows_now, level_rows, current)
     before = _with_levels_and_interactions(flows_before, level_rows, previous)
     shown = set(SHOWN).union(outcomes)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -22,6 +21,7 @@ from bot.core import commands as cmd
 from bot.core.blocks import render_digest
 from bot.core.errors import UsageError
 from bot.core.goals import Refusal
+from bot.core.periods import last_complete_week
 from bot.core.replies import (
     connect_modal,
     goal_modal,
@@ -37,7 +37,7 @@ from bot.core.replies import (
     render_usage_error,
 )
 from bot.services.connections import list_connections
-from bot.services.digest import build_digest, default_week
+from bot.services.digest import build_digest
 from bot.services.goals import add_goal, list_goals
 from bot.services.metrics import metrics_summary
 from bot.services.posting import post_digest
@@ -125,7 +125,7 @@ def answer(
     today = touch_team(engine, team_id, command.get("team_domain", ""))
     if isinstance(request, cmd.Status):
         goals = list_goals(engine, team_id, channel, today=today)
-        week = default_week(engine, team_id, datetime.now(UTC))
+        week = last_complete_week(today)
         verdict = build_digest(engine, team_id=team_id, channel_id=channel, week=week).verdict
         respond(**render_status(goals, verdict), response_type="ephemeral")
     elif isinstance(request, cmd.Metrics):
@@ -150,7 +150,7 @@ def answer(
         else:
             respond(**render_goal_stored(result.line, result.baseline), response_type="ephemeral")
     elif isinstance(request, cmd.DigestPreview):
-        week = default_week(engine, team_id, datetime.now(UTC))
+        week = last_complete_week(today)
         digest = build_digest(engine, team_id=team_id, channel_id=channel, week=week)
         if request.post:
             post_digest(client, channel_id=channel, digest=digest, chart_png=render_chart(digest))

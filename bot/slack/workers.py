@@ -65,6 +65,8 @@ class WorkerPool:
     queue's lock taken); what was still queued for it is logged as lost."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
+        if processes < 1:
+            raise ValueError("a worker pool needs at least one process (0 means: no pool)")
         self._context = multiprocessing.get_context("spawn")
         self._settings = settings
         self._ready: Any = self._context.Queue()
