@@ -123,7 +123,13 @@ class WorkerPool:
         for process, work in self._workers:
             process.join(timeout)
             if process.is_alive():
+                log.error("workers.stopped: a worker did not finish its queue in %.0f s", timeout)
                 process.terminate()
+                process.join(2)
+                if process.is_alive():
+                    process.kill()
+                # what is still buffered for it would block this process's exit
+                work.cancel_join_thread()
             work.close()
 
 

@@ -3,8 +3,12 @@ a worker, a dead worker is replaced, and with the pool closed the web process do
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from waitress.server import create_server
@@ -15,9 +19,11 @@ from bot.server import make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.workers import WorkerPool, start_worker_pool
-from tests.slack.conftest import Harness, make_runtime, wait_for
+from storage.crypto import generate_key
+from tests.slack.conftest import SECRET, Harness, make_runtime, wait_for
 from tests.support.slack_api import SlackStandIn
 
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow  # starts real processes (a few seconds)
 
 
@@ -83,3 +89,39 @@ def test_work_processes_must_not_be_negative():
     assert Settings.from_env({"IMPACT_WORK_PROCESSES": "0"}).work_processes == 0
     with pytest.raises(ConfigError, match="IMPACT_WORK_PROCESSES must be 0 or more"):
         Settings.from_env({"IMPACT_WORK_PROCESSES": "-1"})
+
+
+STUCK_WORKER = """
+import os, signal, sys
+from bot.settings import Settings
+from bot.slack.workers import WorkerPool
+
+if __name__ == "__main__":
+    pool = WorkerPool(Settings.from_env(dict(os.environ)), 1)
+    os.kill(pool.pids[0], signal.SIGSTOP)  # a worker that cannot keep up
+    for _ in range(20):  # more than a pipe holds: the rest waits in this process
+        pool.submit("x" * 100_000, {})
+    pool.close(timeout=0.5)
+    print("closed")
+"""
+
+
+def test_closing_stops_a_worker_that_cannot_finish_and_the_server_exits(tmp_path):
+    """`impact serve` must exit even when a worker is stuck with a backlog: the backlog
+    still buffered for it is dropped (and logged) instead of holding the process open."""
+    script = tmp_path / "stuck.py"
+    script.write_text(STUCK_WORKER)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'stuck.db'}",
+        "IMPACT_SECRET_KEY": generate_key(),
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "closed" in done.stdout
+    assert "a worker did not finish its queue" in done.stderr
