@@ -53,7 +53,7 @@ def run_standin(ready, stop, answered) -> None:  # type: ignore[no-untyped-def]
 
 def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(ROOT))
-    from waitress.server import create_server
+    from bot.server import create_http_server
 
     if kind == "bare":
         from slack_bolt import App
@@ -108,7 +108,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
     import gc
 
     gc.freeze()  # as `impact serve` does: startup objects out of the collector's way
-    server = create_server(wsgi, host="127.0.0.1", port=0, threads=THREADS)
+    server = create_http_server(wsgi, host="127.0.0.1", port=0, threads=THREADS)
     threading.Thread(target=server.run, daemon=True).start()
     ready.put(f"http://127.0.0.1:{server.effective_port}")
     stop.wait()

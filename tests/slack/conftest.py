@@ -15,10 +15,9 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from waitress.server import create_server
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.server import make_wsgi_app
+from bot.server import create_http_server, make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
 from storage.crypto import generate_key
@@ -119,7 +118,7 @@ class Harness:
 
 def start(runtime: Runtime) -> tuple[Any, str]:
     app = build_app(runtime)
-    server = create_server(make_wsgi_app(runtime, app), host="127.0.0.1", port=0, threads=4)
+    server = create_http_server(make_wsgi_app(runtime, app), host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     return server, f"http://127.0.0.1:{server.effective_port}"
 

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
 
 import bot.slack.commands as commands
 from bot.core.errors import ConfigError
-from bot.server import make_wsgi_app
+from bot.server import create_http_server, make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.workers import WorkerPool, start_worker_pool
@@ -43,7 +42,9 @@ def served(tmp_path, monkeypatch) -> Iterator[tuple[Harness, WorkerPool, list[st
         runtime = make_runtime(tmp_path, slack, SLACK_BOT_TOKEN="xoxb-test-token")
         app = build_app(runtime)
         pool = start_worker_pool(app, runtime.settings, 1)
-        server = create_server(make_wsgi_app(runtime, app), host="127.0.0.1", port=0, threads=4)
+        server = create_http_server(
+            make_wsgi_app(runtime, app), host="127.0.0.1", port=0, threads=4
+        )
         threading.Thread(target=server.run, daemon=True).start()
         try:
             yield Harness(f"http://127.0.0.1:{server.effective_port}", slack, runtime), pool, here
