@@ -11,7 +11,10 @@ _SECRET_SHAPES = [
     re.compile(r"xox[abposre]-[A-Za-z0-9-]+"),  # Slack tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"(?i)((?:access_token|refresh_token|client_secret|token|key|secret)=)[^&\s\"']+"),
+    re.compile(
+        r"(?i)\b((?:access_token|refresh_token|client_secret|fb_exchange_token|token|key|secret"
+        r"|code)=)[^&\s\"']+"
+    ),
     re.compile(r"(?i)(\"(?:access_token|refresh_token|client_secret)\"\s*:\s*\")[^\"]+"),
     re.compile(r"sk_(?:live|test)_[A-Za-z0-9]+"),
     re.compile(r"EAA[A-Za-z0-9]{20,}"),  # Meta tokens

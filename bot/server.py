@@ -3,6 +3,7 @@
     /slack/events           commands, events, interactivity (signature-verified by Bolt)
     /slack/install          Add to Slack (OAuth mode)
     /slack/oauth_redirect   OAuth callback (OAuth mode)
+    /connect/<s>/callback   back from a platform login (bot.services.platform_connect)
     /webhooks/outcomes/<f>  HMAC-signed outcome events (bot.services.webhooks)
     /healthz                200 when the database answers, 503 otherwise
 
@@ -41,6 +42,8 @@ def make_wsgi_app(
             return slack(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
+        if path.startswith("/connect/") and path.endswith("/callback"):
+            return _connect_callback(runtime, environ, start_response, path.split("/")[2])
         if path.startswith("/webhooks/outcomes/") and environ.get("REQUEST_METHOD") == "POST":
             return _outcome(runtime, environ, start_response, path.rsplit("/", 1)[-1])
         return _json(start_response, "404 Not Found", {"error": "not found"})
@@ -54,6 +57,51 @@ def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )
     return [body]
+
+
+#: The chooser form is a state and an account id; anything longer is not ours.
+MAX_FORM = 4096
+
+
+def _connect_callback(
+    runtime: Runtime, environ: dict[str, Any], start_response: StartResponse, source: str
+) -> list[bytes]:
+    from urllib.parse import parse_qs
+
+    from bot.services import platform_connect
+    from bot.slack.respond import KeepAliveRespond
+
+    def tell(response_url: str, text: str) -> None:
+        timeout = runtime.settings.http_timeout_seconds
+        KeepAliveRespond(response_url, timeout=timeout)(
+            text=text, response_type="ephemeral", replace_original=False
+        )
+
+    method = environ.get("REQUEST_METHOD", "GET")
+    if method == "GET":
+        params = platform_connect.form_fields(parse_qs(environ.get("QUERY_STRING", "")))
+        page = platform_connect.finish_login(runtime, source, params, tell)
+    elif method == "POST":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(min(length, MAX_FORM)) if length else b""
+        form = platform_connect.form_fields(parse_qs(body.decode("utf-8", "replace")))
+        page = platform_connect.choose_account(runtime, source, form, tell)
+    else:
+        return _json(start_response, "405 Method Not Allowed", {"error": "GET or POST"})
+    html = page.html.encode("utf-8")
+    phrases = {200: "OK", 400: "Bad Request", 404: "Not Found", 502: "Bad Gateway"}
+    start_response(
+        f"{page.status} {phrases.get(page.status, 'Error')}",
+        [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(html))),
+            ("Cache-Control", "no-store"),
+            # the URL held a one-time code: never pass it on to another site
+            ("Referrer-Policy", "no-referrer"),
+            ("X-Frame-Options", "DENY"),
+        ],
+    )
+    return [html]
 
 
 def _outcome(

@@ -24,6 +24,7 @@ SOURCES = (
     "shopify",
     "hubspot",
     "google_oauth",
+    "google_admin",
 )
 
 KEY_HELP = (
@@ -115,6 +116,11 @@ class Settings:
     slack_app_token: Secret | None = None
     slack_api_url: str | None = None
     public_url: str = "http://localhost:3000"
+    # platform logins (`/impact connect <source>` links; without them, a token form)
+    meta_app_id: str | None = None
+    meta_app_secret: Secret | None = None
+    google_client_id: str | None = None
+    google_client_secret: Secret | None = None
     # web server
     port: int = 3000
     web_threads: int = 8
@@ -158,6 +164,10 @@ class Settings:
             public_url=(env.get("IMPACT_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip(
                 "/"
             ),
+            meta_app_id=env.get("IMPACT_META_APP_ID", "").strip() or None,
+            meta_app_secret=_secret(env, "IMPACT_META_APP_SECRET"),
+            google_client_id=env.get("IMPACT_GOOGLE_CLIENT_ID", "").strip() or None,
+            google_client_secret=_secret(env, "IMPACT_GOOGLE_CLIENT_SECRET"),
             port=_int(env, "PORT", 3000),
             web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
             work_processes=_at_least(0, env, "IMPACT_WORK_PROCESSES", 1),

@@ -219,6 +219,11 @@ class OAuthState(SQLModel, table=True):
     team_id: str | None = Field(default=None, max_length=32)
     user_id: str | None = Field(default=None, max_length=32)
     expires_at: datetime
+    # platform connect: where the command was run, and (encrypted) the accounts the login
+    # can reach while the user picks one
+    channel_id: str | None = Field(default=None, max_length=32)
+    response_url: str | None = Field(default=None, max_length=1024)
+    payload_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
 class OutcomeFeed(SQLModel, table=True):

@@ -20,7 +20,7 @@ HELP_LINES: dict[str, str] = {
     "goal": "`/impact goal add <goal>`, e.g. `/impact goal add signups +15% by Mar 31` (no text opens a form)",
     "digest": "`/impact digest` previews this channel's digest for you; `/impact digest post` posts it",
     "schedule": "`/impact schedule <day> <HH:MM> [time zone] [quiet]`, e.g. `/impact schedule monday 09:00 Europe/Berlin`; `/impact schedule off`; `/impact schedule` shows it",
-    "connect": "`/impact connect` lists connections; `/impact connect <source>` connects one (e.g. `instagram`, `ga4`)",
+    "connect": "`/impact connect` lists connections; `/impact connect <source>` connects one (e.g. `instagram`, `ga4`); `/impact connect <source> token` to paste a token instead of logging in",
     "sync": "`/impact sync [source]`: sync now, e.g. `/impact sync instagram`",
 }
 PERIODS = ("7d", "30d", "90d", "week", "month")
@@ -93,6 +93,8 @@ class ScheduleSet:
 @dataclass(frozen=True, slots=True)
 class Connect:
     source: str | None = None
+    #: `connect <source> token`: the form for a pasted token even where a login link exists
+    with_token: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,8 @@ def parse_command(text: str) -> Request:
     if sub == "schedule":
         return _schedule(args)
     if sub == "connect":
+        if len(args) == 2 and args[1].lower() == "token":
+            return Connect(_source("connect", args[:1], Connect).source, with_token=True)
         return _source("connect", args, Connect)
     if sub == "sync":
         return _source("sync", args, Sync)

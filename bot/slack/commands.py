@@ -19,6 +19,7 @@ from bot.bootstrap import Runtime
 from bot.chart import render_chart
 from bot.core import commands as cmd
 from bot.core.blocks import render_digest
+from bot.core.connect_links import render_login_link
 from bot.core.errors import UsageError
 from bot.core.goals import Refusal
 from bot.core.periods import last_complete_week
@@ -40,6 +41,7 @@ from bot.services.connections import list_connections
 from bot.services.digest import build_digest
 from bot.services.goals import add_goal, list_goals
 from bot.services.metrics import metrics_summary
+from bot.services.platform_connect import login_configured, start_login
 from bot.services.posting import post_digest
 from bot.services.schedules import clear_schedule, get_schedule, set_schedule
 from bot.services.sync import sync_team
@@ -66,7 +68,7 @@ def register(app: App, runtime: Runtime) -> None:
                 trigger_id=command["trigger_id"],
                 view=goal_modal(channel_id=command.get("channel_id", "")),
             )
-        elif isinstance(request, cmd.Connect) and request.source in CREDENTIAL_FIELDS:
+        elif token_form(request):
             ack()
             client.views_open(
                 trigger_id=command["trigger_id"],
@@ -93,6 +95,15 @@ def register(app: App, runtime: Runtime) -> None:
         except UsageError as err:
             reply(**render_usage_error(err.for_user()), response_type="ephemeral")
 
+    def token_form(request: cmd.Request) -> bool:
+        """`connect <source>` opens the token form unless the source connects by logging in
+        (then `run` answers with the login link); `connect <source> token` always does."""
+        return (
+            isinstance(request, cmd.Connect)
+            and request.source in CREDENTIAL_FIELDS
+            and (request.with_token or not login_configured(runtime, request.source))
+        )
+
     def needs_work(command: dict[str, Any]) -> bool:
         """Help, usage errors and the bare form are answered in the ack: no lazy thread."""
         try:
@@ -102,7 +113,7 @@ def register(app: App, runtime: Runtime) -> None:
         answered_in_ack = (
             isinstance(request, cmd.Help)
             or (isinstance(request, cmd.GoalAdd) and not request.text)
-            or (isinstance(request, cmd.Connect) and request.source in CREDENTIAL_FIELDS)
+            or token_form(request)
         )
         return not answered_in_ack
 
@@ -190,6 +201,16 @@ def answer(
             respond(
                 **render_connections(list_connections(engine, team_id)), response_type="ephemeral"
             )
+        elif login_configured(runtime, request.source):
+            link = start_login(
+                runtime,
+                request.source,
+                team_id=team_id,
+                user_id=user,
+                channel_id=channel or None,
+                response_url=command.get("response_url"),
+            )
+            respond(**render_login_link(request.source, link), response_type="ephemeral")
         else:
             respond(text=_connect_instructions(request.source), response_type="ephemeral")
     elif isinstance(request, cmd.Sync):

@@ -1,0 +1,274 @@
+"""Connecting a source by logging in to the platform, from `/impact connect <source>`.
+
+1. `start_login` stores a one-time state (team, user, channel, response_url; 15 minutes)
+   and returns the platform's login link, which the command answers with.
+2. The platform sends the browser to `/connect/<source>/callback` with `code` and `state`:
+   `finish_login` takes the state (once: a second use, or a late one, is refused), trades
+   the code for tokens and lists the accounts the login reaches.
+   - One account: it is checked with the source and stored encrypted (as the token form
+     does), and the channel is told through the command's response_url.
+   - Several: they are kept encrypted under a fresh state and the browser gets a form to
+     pick one, which `choose_account` connects.
+   - None, a refusal, or the user declining: a page that says why; nothing is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlmodel import select
+
+from bot.bootstrap import Runtime
+from bot.core.connect_links import (
+    LOGINS,
+    NONE_FOUND,
+    SOURCE_NAMES,
+    Account,
+    authorize_url,
+    callback_url,
+    render_chooser,
+    render_page,
+)
+from bot.core.errors import ImpactError
+from integrations.base import ConnectorError
+from integrations.platform_login import (
+    GOOGLE_ADMIN,
+    GOOGLE_TOKEN_URL,
+    META_GRAPH,
+    LoginRefused,
+    google_accounts,
+    meta_accounts,
+)
+from storage.db import session_scope
+from storage.tables import OAuthState, utcnow
+
+from .connections import connect
+
+log = logging.getLogger(__name__)
+STATE_LIFETIME = timedelta(minutes=15)
+#: How the outcome reaches Slack: (the command's response_url, text). The web layer posts it.
+Tell = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the browser gets back: an HTTP status and an HTML page."""
+
+    status: int
+    html: str
+
+
+def login_configured(runtime: Runtime, source: str) -> bool:
+    """True when `source` connects by logging in (its app or client is set)."""
+    settings = runtime.settings
+    login = LOGINS.get(source)
+    if login == "meta":
+        return bool(settings.meta_app_id and settings.meta_app_secret)
+    if login == "google":
+        return bool(settings.google_client_id and settings.google_client_secret)
+    return False
+
+
+def _client_id(runtime: Runtime, source: str) -> str:
+    settings = runtime.settings
+    return (settings.meta_app_id if LOGINS[source] == "meta" else settings.google_client_id) or ""
+
+
+def start_login(
+    runtime: Runtime,
+    source: str,
+    *,
+    team_id: str,
+    user_id: str | None,
+    channel_id: str | None,
+    response_url: str | None,
+) -> str:
+    """Store a one-time state for this user's login and return the platform's login link."""
+    state = secrets.token_urlsafe(24)
+    with session_scope(runtime.engine) as session:
+        session.add(
+            OAuthState(
+                state=state,
+                purpose=source,
+                team_id=team_id,
+                user_id=user_id,
+                channel_id=channel_id,
+                response_url=response_url,
+                expires_at=utcnow() + STATE_LIFETIME,
+            )
+        )
+    return authorize_url(
+        source,
+        client_id=_client_id(runtime, source),
+        redirect_uri=callback_url(runtime.settings.public_url, source),
+        state=state,
+        graph_version=runtime.settings.meta_graph_version,
+    )
+
+
+def _take_state(runtime: Runtime, source: str, state: str) -> OAuthState | None:
+    """The state's row, deleted in the same transaction: only one request can take it."""
+    if not state:
+        return None
+    with session_scope(runtime.engine) as session:
+        row = session.exec(
+            select(OAuthState).where(OAuthState.state == state, OAuthState.purpose == source)
+        ).first()
+        if row is None:
+            return None
+        taken = session.execute(
+            delete(OAuthState).where(OAuthState.state == state, OAuthState.expires_at > utcnow())
+        )
+        if not taken.rowcount:  # type: ignore[attr-defined]
+            return None  # expired (and now cleaned up), or another request took it first
+        session.expunge(row)
+        return row
+
+
+def _expired(source: str) -> Page:
+    return Page(
+        400,
+        render_page(
+            "This link has expired",
+            "Login links work once and for 15 minutes, and this one has been used or is too old.",
+            next_step=f"Run /impact connect {source} in Slack for a new one.",
+        ),
+    )
+
+
+def _tell_slack(tell: Tell, row: OAuthState, text: str) -> None:
+    if row.response_url:
+        tell(row.response_url, text)
+
+
+def _accounts(runtime: Runtime, source: str, code: str) -> list[Account]:
+    settings = runtime.settings
+    redirect_uri = callback_url(settings.public_url, source)
+    if LOGINS[source] == "meta":
+        secret = settings.meta_app_secret
+        return meta_accounts(
+            source,
+            code=code,
+            redirect_uri=redirect_uri,
+            app_id=settings.meta_app_id or "",
+            app_secret=secret.reveal() if secret else "",
+            version=settings.meta_graph_version,
+            base_url=settings.base_url(source, META_GRAPH),
+            timeout=settings.http_timeout_seconds,
+        )
+    secret = settings.google_client_secret
+    oauth_base = settings.base_urls.get("google_oauth")
+    return google_accounts(
+        code=code,
+        redirect_uri=redirect_uri,
+        client_id=settings.google_client_id or "",
+        client_secret=secret.reveal() if secret else "",
+        token_url=f"{oauth_base}/token" if oauth_base else GOOGLE_TOKEN_URL,
+        admin_url=settings.base_url("google_admin", GOOGLE_ADMIN),
+        timeout=settings.http_timeout_seconds,
+    )
+
+
+def finish_login(runtime: Runtime, source: str, params: dict[str, str], tell: Tell) -> Page:
+    """The browser is back from the platform with `code` and `state` (or `error`)."""
+    if source not in LOGINS or not login_configured(runtime, source):
+        return Page(404, render_page("Not found", f"Impact does not connect {source} by login."))
+    row = _take_state(runtime, source, params.get("state", ""))
+    if row is None:
+        return _expired(source)
+    name = SOURCE_NAMES[source]
+    if params.get("error") or not params.get("code"):
+        log.info("connect.declined source=%s team=%s", source, row.team_id)
+        return Page(
+            200,
+            render_page(
+                "Not connected",
+                f"The {name} login was cancelled, so nothing was connected.",
+                next_step=f"Run /impact connect {source} in Slack to try again.",
+            ),
+        )
+    try:
+        accounts = _accounts(runtime, source, params["code"])
+    except LoginRefused as err:
+        log.warning("connect.refused source=%s team=%s", source, row.team_id)
+        _tell_slack(tell, row, f":warning: {name} is not connected: {err}")
+        return Page(502, render_page("Not connected", str(err), next_step="Nothing was stored."))
+    if not accounts:
+        _tell_slack(tell, row, f":warning: {name} is not connected. {NONE_FOUND[source]}")
+        return Page(200, render_page("Nothing to connect", NONE_FOUND[source]))
+    if len(accounts) == 1:
+        return _connect(runtime, source, row, accounts[0], tell)
+    return _offer_choice(runtime, source, row, accounts)
+
+
+def _offer_choice(runtime: Runtime, source: str, row: OAuthState, accounts: list[Account]) -> Page:
+    state = secrets.token_urlsafe(24)
+    payload = {"accounts": [a.to_json() for a in accounts]}
+    with session_scope(runtime.engine) as session:
+        session.add(
+            OAuthState(
+                state=state,
+                purpose=source,
+                team_id=row.team_id,
+                user_id=row.user_id,
+                channel_id=row.channel_id,
+                response_url=row.response_url,
+                payload_enc=runtime.require_vault().encrypt(payload),
+                expires_at=utcnow() + STATE_LIFETIME,
+            )
+        )
+    return Page(200, render_chooser(source, state, accounts))
+
+
+def choose_account(runtime: Runtime, source: str, form: dict[str, str], tell: Tell) -> Page:
+    """The chooser form came back: connect the account picked."""
+    if source not in LOGINS or not login_configured(runtime, source):
+        return Page(404, render_page("Not found", f"Impact does not connect {source} by login."))
+    row = _take_state(runtime, source, form.get("state", ""))
+    if row is None or not row.payload_enc:
+        return _expired(source)
+    offered = [
+        Account.from_json(raw)
+        for raw in runtime.require_vault().decrypt(row.payload_enc).get("accounts", [])
+    ]
+    picked = next((a for a in offered if a.external_id == form.get("account")), None)
+    if picked is None:
+        # the form was tampered with or posted empty: offer the same list again
+        return _offer_choice(runtime, source, row, offered)
+    return _connect(runtime, source, row, picked, tell)
+
+
+def _connect(runtime: Runtime, source: str, row: OAuthState, account: Account, tell: Tell) -> Page:
+    name = SOURCE_NAMES[source]
+    try:
+        info = connect(runtime, row.team_id or "", source, account.credentials)
+    except (ConnectorError, ImpactError) as err:
+        hint = err.user_hint(source) if isinstance(err, ConnectorError) else err.for_user()
+        log.warning("connect.check_failed source=%s team=%s", source, row.team_id)
+        _tell_slack(tell, row, f":warning: {name} is not connected: {hint}")
+        return Page(502, render_page("Not connected", hint, next_step="Nothing was stored."))
+    log.info("connect.done source=%s team=%s connection=%s", source, row.team_id, info.id)
+    _tell_slack(
+        tell,
+        row,
+        f":white_check_mark: Connected *{info.name}* ({name}). `/impact sync` backfills it "
+        "now; the scheduler keeps it fresh.",
+    )
+    return Page(
+        200,
+        render_page(
+            f"Connected {info.name}",
+            f"Impact now follows {info.name} on {name}.",
+            next_step="You can close this tab and go back to Slack.",
+        ),
+    )
+
+
+def form_fields(raw: dict[str, list[str]]) -> dict[str, str]:
+    """The first value of each field of a parsed query string or form."""
+    return {key: values[0] for key, values in raw.items() if values}
