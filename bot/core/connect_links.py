@@ -27,7 +27,11 @@ META_SCOPES = {
 }
 SOURCE_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "ga4": "Google Analytics"}
 #: What the user picks from when a login reaches several accounts.
-ACCOUNT_KINDS = {"facebook": "Page", "instagram": "Instagram account", "ga4": "GA4 property"}
+ACCOUNT_KINDS = {
+    "facebook": ("Page", "Pages"),
+    "instagram": ("Instagram account", "Instagram accounts"),
+    "ga4": ("GA4 property", "GA4 properties"),
+}
 NONE_FOUND = {
     "facebook": "This login manages no Facebook Page, or did not share any with Impact. "
     "Log in as someone with a role on the Page and tick it when Facebook asks.",
@@ -148,15 +152,15 @@ def render_page(title: str, message: str, *, next_step: str = "") -> str:
 
 def render_chooser(source: str, state: str, accounts: list[Account]) -> str:
     """The form to pick one of several accounts; it posts back to the callback."""
-    kind = ACCOUNT_KINDS.get(source, "account")
+    kind, kinds = ACCOUNT_KINDS.get(source, ("account", "accounts"))
     options = "".join(
         f'<label><input type="radio" name="account" value="{escape(a.external_id)}"'
         f"{' checked' if index == 0 else ''}> {escape(a.name)}</label>"
         for index, a in enumerate(accounts)
     )
     body = (
-        f"<p>This login reaches {len(accounts)} of them. Which {escape(kind)} should this "
-        "Slack workspace follow? (Run the command again to connect another.)</p>"
+        f"<p>This login reaches {len(accounts)} {escape(kinds)}. Which one should this Slack "
+        "workspace follow? (To follow another too, run the command again.)</p>"
         f'<form method="post" action="/connect/{escape(source)}/callback">'
         f'<input type="hidden" name="state" value="{escape(state)}">{options}'
         '<button type="submit">Connect</button></form>'

@@ -150,6 +150,10 @@ def register(app: App, runtime: Runtime) -> None:
 
     app.view("connect_modal")(ack=ack_connect, lazy=[finish_connect])
 
+    @app.action("connect_login")
+    def login_link_opened(ack: Ack) -> None:
+        ack()  # the button only opens the platform's login page in the browser
+
     @app.action("home_add_goal")
     def home_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

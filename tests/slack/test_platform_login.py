@@ -320,3 +320,22 @@ def test_the_token_form_stays_available(login):
     harness.command("connect facebook token")
     opened = harness.slack.requests("views.open")[0]["view"]
     assert opened["callback_id"] == "connect_modal"
+
+
+def test_the_login_button_click_is_acknowledged(login):
+    """Slack also tells the app when a link button is clicked; an unanswered click shows the
+    user a warning sign next to the button."""
+    harness, _ = login
+    clicked = harness.interaction(
+        {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": "U1"},
+            "api_app_id": "A0001",
+            "trigger_id": "t",
+            "channel": {"id": "C1"},
+            "container": {"type": "message"},
+            "actions": [{"action_id": "connect_login", "block_id": "b", "type": "button"}],
+        }
+    )
+    assert clicked.status_code == 200
