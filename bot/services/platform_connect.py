@@ -91,6 +91,8 @@ def start_login(
     """Store a one-time state for this user's login and return the platform's login link."""
     state = secrets.token_urlsafe(24)
     with session_scope(runtime.engine) as session:
+        # logins abandoned halfway leave their states behind: sweep the expired ones
+        session.execute(delete(OAuthState).where(OAuthState.expires_at < utcnow()))
         session.add(
             OAuthState(
                 state=state,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,7 +15,7 @@ from sqlmodel import select
 
 from bot.logconfig import scrub
 from storage.db import session_scope
-from storage.tables import Connection, OAuthState
+from storage.tables import Connection, OAuthState, utcnow
 from tests.slack.conftest import Harness, make_runtime, start
 from tests.support.slack_api import SlackStandIn
 from tests.support.standin import Reply, StandIn, json_file
@@ -339,3 +340,22 @@ def test_the_login_button_click_is_acknowledged(login):
         }
     )
     assert clicked.status_code == 200
+
+
+def test_an_expired_link_is_refused_and_swept_away(login):
+    harness, platform = login
+    state = state_of(login_link(harness, "facebook"))
+    with session_scope(harness.runtime.engine) as session:
+        row = session.get(OAuthState, state)
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    landed = callback(harness, "facebook", code="code-abc", state=state)
+    assert landed.status_code == 400 and "expired" in landed.text
+    assert platform.calls("GET", "/v23.0/oauth/access_token") == []
+    with session_scope(harness.runtime.engine) as session:
+        stale = OAuthState(
+            state="abandoned", purpose="ga4", team_id="T1", expires_at=utcnow() - timedelta(1)
+        )
+        session.add(stale)
+    login_link(harness, "ga4", respond_to="c2")
+    with session_scope(harness.runtime.engine) as session:
+        assert session.get(OAuthState, "abandoned") is None
