@@ -1,7 +1,8 @@
 """Ack latency of `/impact help` and `/impact metrics` under load, against a bare Bolt app.
 
 Four parties, as in production: the Impact app and the bare app (each its own process on
-waitress, 8 threads; Impact with its default work process, as `impact serve` runs it), the
+`impact serve`'s server: waitress, 8 threads, taking a burst of new connections in one
+wake-up; Impact with its default work process, as `impact serve` runs it), the
 Slack stand-in (Web API and response_url, as Slack's servers would
 be; its own process) and the load: 20 concurrent clients sending signed slash commands over
 keep-alive connections, from one asyncio loop so that the load generator itself stays light.

@@ -132,6 +132,20 @@ def _take_state(runtime: Runtime, source: str, state: str) -> OAuthState | None:
         return row
 
 
+def _no_login(source: str) -> Page:
+    name = SOURCE_NAMES.get(source, source)
+    return Page(
+        404,
+        render_page(
+            "Not set up",
+            f"Logging in to connect {name} is not set up on this Impact.",
+            next_step=f"Run /impact connect {source} in Slack to connect it with a token instead."
+            if source in SOURCE_NAMES
+            else "",
+        ),
+    )
+
+
 def _expired(source: str) -> Page:
     return Page(
         400,
@@ -179,7 +193,7 @@ def _accounts(runtime: Runtime, source: str, code: str) -> list[Account]:
 def finish_login(runtime: Runtime, source: str, params: dict[str, str], tell: Tell) -> Page:
     """The browser is back from the platform with `code` and `state` (or `error`)."""
     if source not in LOGINS or not login_configured(runtime, source):
-        return Page(404, render_page("Not found", f"Impact does not connect {source} by login."))
+        return _no_login(source)
     row = _take_state(runtime, source, params.get("state", ""))
     if row is None:
         return _expired(source)
@@ -230,7 +244,7 @@ def _offer_choice(runtime: Runtime, source: str, row: OAuthState, accounts: list
 def choose_account(runtime: Runtime, source: str, form: dict[str, str], tell: Tell) -> Page:
     """The chooser form came back: connect the account picked."""
     if source not in LOGINS or not login_configured(runtime, source):
-        return Page(404, render_page("Not found", f"Impact does not connect {source} by login."))
+        return _no_login(source)
     row = _take_state(runtime, source, form.get("state", ""))
     if row is None or not row.payload_enc:
         return _expired(source)

@@ -359,3 +359,11 @@ def test_an_expired_link_is_refused_and_swept_away(login):
     login_link(harness, "ga4", respond_to="c2")
     with session_scope(harness.runtime.engine) as session:
         assert session.get(OAuthState, "abandoned") is None
+
+
+def test_without_a_meta_app_the_callback_says_to_use_a_token(harness):
+    landed = requests.get(
+        f"{harness.url}/connect/facebook/callback", params={"code": "c", "state": "s"}, timeout=10
+    )
+    assert landed.status_code == 404
+    assert "/impact connect facebook" in landed.text and "token" in landed.text
