@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -180,6 +181,16 @@ def measure(url: str, body: bytes, count: int) -> list[float]:
     return out
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) a process has used so far; 0 where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1]
 
@@ -201,9 +212,11 @@ def main() -> None:
     slack_url = ready.get(timeout=60)
     cases = (("bare", "help"), ("impact", "help"), ("impact", "metrics"))
     runs: list[dict[tuple[str, str], list[float]]] = []
+    #: CPU the app's web process spent per case, during the bursts only
+    cpu: dict[tuple[str, str], float] = {case: 0.0 for case in cases}
     drains: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
-        urls, apps = {}, []
+        urls, apps, pids = {}, [], {}
         for kind in ("bare", "impact"):
             app = context.Process(
                 target=run_app, args=(kind, slack_url, folder, ready, stop), daemon=False
@@ -211,6 +224,7 @@ def main() -> None:
             app.start()
             urls[kind] = ready.get(timeout=120)
             apps.append(app)
+            pids[kind] = app.pid
         bodies = {text: command_body(text, slack_url) for _, text in cases}
         expected = 0
         for kind, text in cases:  # warm up
@@ -221,7 +235,9 @@ def main() -> None:
             results: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
             for _ in range(ROUNDS):
                 for kind, text in cases:
+                    before = cpu_seconds(pids[kind])
                     results[(kind, text)] += measure(urls[kind], bodies[text], REQUESTS // ROUNDS)
+                    cpu[(kind, text)] += cpu_seconds(pids[kind]) - before
                     if text == "metrics":
                         expected += REQUESTS // ROUNDS
                         drains.append(wait_answered(answered, expected))
@@ -257,6 +273,13 @@ def main() -> None:
             f"/impact {text:<8} median p99/bare {ratio:.2f}, slowest p99 {worst * 1000:.1f} ms  "
             f"target ≤ 1.5× and < 100 ms: {'met' if ok else 'NOT met'}"
         )
+    if any(cpu.values()):
+        spent = ", ".join(
+            f"{'bare' if kind == 'bare' else 'impact'} {text} "
+            f"{seconds / (REQUESTS * REPEATS) * 1000:.2f} ms"
+            for (kind, text), seconds in cpu.items()
+        )
+        print(f"CPU of the web process per ack (less machine-bound than latency): {spent}")
     print(
         f"metrics answers (respond after the ack): each round of {REQUESTS // ROUNDS} fully "
         f"delivered {statistics.median(drains) * 1000:.0f} ms (median) after its last ack"
