@@ -6,6 +6,8 @@ import json
 import logging
 import re
 import sys
+import threading
+import time
 
 _SECRET_SHAPES = [
     re.compile(r"xox[abposre]-[A-Za-z0-9-]+"),  # Slack tokens
@@ -48,6 +50,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload)
 
 
+class OncePerInterval(logging.Filter):
+    """Lets one record through per `seconds`; the next one that passes says how many were
+    held back. For loggers that speak once per event under load, such as waitress's
+    "Task queue depth is N" for every request queued while all threads are busy."""
+
+    def __init__(self, seconds: float = 60.0, clock: object = time.monotonic) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._next = float("-inf")
+        self._held = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self.clock()  # type: ignore[operator]
+        with self._lock:
+            if now < self._next:
+                self._held += 1
+                return False
+            held, self._held, self._next = self._held, 0, now + self.seconds
+        if held:
+            record.msg = f"{record.getMessage()} ({held} more like this held back)"
+            record.args = ()
+        return True
+
+
 def configure(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ScrubFilter())
@@ -59,3 +87,7 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # all web threads busy: worth knowing, not once per queued request
+    queue_log = logging.getLogger("waitress.queue")
+    queue_log.filters[:] = [f for f in queue_log.filters if not isinstance(f, OncePerInterval)]
+    queue_log.addFilter(OncePerInterval(60.0))

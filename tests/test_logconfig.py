@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.logconfig import ScrubFilter, scrub
+from bot.logconfig import OncePerInterval, ScrubFilter, configure, scrub
 
 
 def test_scrub_hides_tokens_codes_and_secrets_in_urls_and_json():
@@ -46,3 +46,35 @@ def test_the_handler_filter_scrubs_what_a_library_logs():
     finally:
         logger.removeHandler(handler)
     assert "4/0Abc" not in stream.getvalue() and "code=***" in stream.getvalue()
+
+
+def test_a_chatty_logger_speaks_once_a_minute_and_counts_what_it_held_back():
+    now = [0.0]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("tests.chatty")
+    logger.addHandler(handler)
+    logger.addFilter(OncePerInterval(60.0, clock=lambda: now[0]))
+    try:
+        for depth in range(1, 500):  # a burst: every queued request would log a line
+            logger.warning("Task queue depth is %d", depth)
+        now[0] = 61.0
+        logger.warning("Task queue depth is %d", 3)
+    finally:
+        logger.removeHandler(handler)
+    assert stream.getvalue().splitlines() == [
+        "Task queue depth is 1",
+        "Task queue depth is 3 (498 more like this held back)",
+    ]
+
+
+def test_configure_quiets_waitress_queue_warnings():
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure("INFO")
+        configure("INFO")  # twice (a test, a reload): still one filter
+    finally:
+        root.handlers[:], root.level = handlers, level
+    filters = logging.getLogger("waitress.queue").filters
+    assert [type(f) for f in filters] == [OncePerInterval]
