@@ -80,6 +80,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         from datetime import date
 
         from bot.bootstrap import build_runtime
+        from bot.logconfig import configure
         from bot.server import make_wsgi_app
         from bot.services.demo import load_demo
         from bot.settings import Settings
@@ -101,6 +102,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
                 }
             )
         )
+        configure(runtime.settings.log_level, runtime.settings.log_format)  # as `impact serve`
         upgrade(runtime.engine)
         load_demo(runtime.engine, date.today())
         app = build_app(runtime)
