@@ -66,26 +66,19 @@ def authorize_url(
     source: str, *, client_id: str, redirect_uri: str, state: str, graph_version: str = "v23.0"
 ) -> str:
     """The platform's login page for `source`, coming back to `redirect_uri` with `state`."""
+    query = {
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "state": state,
+        "response_type": "code",
+    }
     if LOGINS.get(source) == "meta":
-        query = {
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "response_type": "code",
-            "scope": META_SCOPES[source],
-        }
+        query["scope"] = META_SCOPES[source]
         return f"{META_DIALOG.format(version=graph_version)}?{urlencode(query)}"
     if LOGINS.get(source) == "google":
-        query = {
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "response_type": "code",
-            "scope": GOOGLE_SCOPE,
-            # a refresh token, so that syncs go on after the hour the access token lives
-            "access_type": "offline",
-            "prompt": "consent",
-        }
+        query["scope"] = GOOGLE_SCOPE
+        # a refresh token, so that syncs go on after the hour the access token lives
+        query.update(access_type="offline", prompt="consent")
         return f"{GOOGLE_AUTHORIZE}?{urlencode(query)}"
     raise ValueError(f"{source} has no platform login")
 

@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import select
@@ -89,21 +90,16 @@ def start_login(
     response_url: str | None,
 ) -> str:
     """Store a one-time state for this user's login and return the platform's login link."""
-    state = secrets.token_urlsafe(24)
-    with session_scope(runtime.engine) as session:
-        # logins abandoned halfway leave their states behind: sweep the expired ones
-        session.execute(delete(OAuthState).where(OAuthState.expires_at < utcnow()))
-        session.add(
-            OAuthState(
-                state=state,
-                purpose=source,
-                team_id=team_id,
-                user_id=user_id,
-                channel_id=channel_id,
-                response_url=response_url,
-                expires_at=utcnow() + STATE_LIFETIME,
-            )
-        )
+    state = _issue_state(
+        runtime,
+        OAuthState(
+            purpose=source,
+            team_id=team_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            response_url=response_url,
+        ),
+    )
     return authorize_url(
         source,
         client_id=_client_id(runtime, source),
@@ -111,6 +107,28 @@ def start_login(
         state=state,
         graph_version=runtime.settings.meta_graph_version,
     )
+
+
+def _issue_state(runtime: Runtime, where: OAuthState, payload: dict[str, Any] | None = None) -> str:
+    """A fresh state for the login `where` describes (source, team, user, channel,
+    response_url), holding `payload` encrypted; expired states are swept on the way."""
+    state = secrets.token_urlsafe(24)
+    with session_scope(runtime.engine) as session:
+        # logins abandoned halfway leave their states behind
+        session.execute(delete(OAuthState).where(OAuthState.expires_at < utcnow()))
+        session.add(
+            OAuthState(
+                state=state,
+                purpose=where.purpose,
+                team_id=where.team_id,
+                user_id=where.user_id,
+                channel_id=where.channel_id,
+                response_url=where.response_url,
+                payload_enc=runtime.require_vault().encrypt(payload) if payload else None,
+                expires_at=utcnow() + STATE_LIFETIME,
+            )
+        )
+    return state
 
 
 def _take_state(runtime: Runtime, source: str, state: str) -> OAuthState | None:
@@ -123,13 +141,11 @@ def _take_state(runtime: Runtime, source: str, state: str) -> OAuthState | None:
         ).first()
         if row is None:
             return None
-        taken = session.execute(
-            delete(OAuthState).where(OAuthState.state == state, OAuthState.expires_at > utcnow())
-        )
+        taken = session.execute(delete(OAuthState).where(OAuthState.state == state))
         if not taken.rowcount:  # type: ignore[attr-defined]
-            return None  # expired (and now cleaned up), or another request took it first
+            return None  # another request took it first
         session.expunge(row)
-        return row
+        return row if row.expires_at > utcnow() else None  # an expired one is gone too
 
 
 def _no_login(source: str) -> Page:
@@ -192,7 +208,7 @@ def _accounts(runtime: Runtime, source: str, code: str) -> list[Account]:
 
 def finish_login(runtime: Runtime, source: str, params: dict[str, str], tell: Tell) -> Page:
     """The browser is back from the platform with `code` and `state` (or `error`)."""
-    if source not in LOGINS or not login_configured(runtime, source):
+    if not login_configured(runtime, source):
         return _no_login(source)
     row = _take_state(runtime, source, params.get("state", ""))
     if row is None:
@@ -223,27 +239,13 @@ def finish_login(runtime: Runtime, source: str, params: dict[str, str], tell: Te
 
 
 def _offer_choice(runtime: Runtime, source: str, row: OAuthState, accounts: list[Account]) -> Page:
-    state = secrets.token_urlsafe(24)
-    payload = {"accounts": [a.to_json() for a in accounts]}
-    with session_scope(runtime.engine) as session:
-        session.add(
-            OAuthState(
-                state=state,
-                purpose=source,
-                team_id=row.team_id,
-                user_id=row.user_id,
-                channel_id=row.channel_id,
-                response_url=row.response_url,
-                payload_enc=runtime.require_vault().encrypt(payload),
-                expires_at=utcnow() + STATE_LIFETIME,
-            )
-        )
+    state = _issue_state(runtime, row, {"accounts": [a.to_json() for a in accounts]})
     return Page(200, render_chooser(source, state, accounts))
 
 
 def choose_account(runtime: Runtime, source: str, form: dict[str, str], tell: Tell) -> Page:
     """The chooser form came back: connect the account picked."""
-    if source not in LOGINS or not login_configured(runtime, source):
+    if not login_configured(runtime, source):
         return _no_login(source)
     row = _take_state(runtime, source, form.get("state", ""))
     if row is None or not row.payload_enc:
