@@ -15,6 +15,10 @@ class Kind(StrEnum):
     EXPOSURE = "exposure"
     ENGAGEMENT = "engagement"
     OUTCOME = "outcome"
+    #: An outcome that is an amount of money (revenue, donations): judged like any outcome.
+    MONEY = "money"
+    #: What was paid for reach (`spend`): money, good direction down, never an outcome.
+    COST = "cost"
 
 
 class Aggregation(StrEnum):
@@ -34,6 +38,8 @@ class MetricDef:
     lower_is_better: bool = False
     #: For a ratio: numerator and denominator metric names.
     ratio_of: tuple[str, str] | None = None
+    #: An amount of money, shown in the team's currency; may be negative (adjustments).
+    money: bool = False
 
 
 _F, _L = Aggregation.FLOW, Aggregation.LEVEL
@@ -69,11 +75,23 @@ METRICS: dict[str, MetricDef] = {
         MetricDef("signups", _OUT, _F, "signups", ("signup", "sign-ups", "sign ups", "sign_up")),
         MetricDef("leads", _OUT, _F, "leads", ("lead",)),
         MetricDef("orders", _OUT, _F, "orders", ("order", "purchases", "sales")),
-        MetricDef("revenue", _OUT, _F, "revenue", ("sales revenue", "income")),
-        MetricDef("donations", _OUT, _F, "donations", ("donation", "gifts")),
+        MetricDef("revenue", _OUT, _F, "revenue", ("sales revenue", "income"), money=True),
+        MetricDef("donations", _OUT, _F, "donations", ("donation", "gifts"), money=True),
+        # deducted from revenue, never judged on its own (product.md 3.2)
+        MetricDef("refunds", _OUT, _F, "refunds", ("refund",), lower_is_better=True, money=True),
         MetricDef("registrations", _OUT, _F, "registrations", ("registration",)),
         MetricDef("applications", _OUT, _F, "applications", ("application",)),
         MetricDef("complaints", _OUT, _F, "complaints", ("complaint",), lower_is_better=True),
+        # cost: what was paid for reach
+        MetricDef(
+            "spend",
+            Kind.COST,
+            _F,
+            "spend",
+            ("ad spend", "cost", "costs", "ads spend"),
+            lower_is_better=True,
+            money=True,
+        ),
         # derived rates (levels computed from flows)
         MetricDef(
             "engagement_rate",
@@ -110,6 +128,9 @@ PLATFORMS: dict[str, str] = {
     "x": "X",
     "youtube": "YouTube",
     "tiktok": "TikTok",
+    "pinterest": "Pinterest",
+    "threads": "Threads",
+    "email": "Email",
 }
 
 PLATFORM_ALIASES: dict[str, str] = {
@@ -121,6 +142,9 @@ PLATFORM_ALIASES: dict[str, str] = {
     "yt": "youtube",
     "tik tok": "tiktok",
     "li": "linkedin",
+    "pin": "pinterest",
+    "newsletter": "email",
+    "newsletters": "email",
 }
 
 #: The engagement metrics whose sum is "interactions" (product.md section 1).
@@ -214,6 +238,27 @@ def kind_of(name: str, custom: dict[str, Kind] | None = None) -> Kind | None:
     return (custom or {}).get(name)
 
 
+def is_outcome(name: str, custom: dict[str, Kind] | None = None) -> bool:
+    """An outcome metric (count or money), catalogued or declared by the team; rates and
+    cost-per-outcome ratios are not."""
+    found = METRICS.get(name)
+    if found is not None:
+        return (
+            found.kind is Kind.OUTCOME
+            and found.ratio_of is None
+            and found.name != "cost_per_signup"
+        )
+    return (custom or {}).get(name) in (Kind.OUTCOME, Kind.MONEY)
+
+
+def is_money(name: str, custom: dict[str, Kind] | None = None) -> bool:
+    """An amount in the team's currency: revenue, donations, refunds, spend, declared money."""
+    found = METRICS.get(name)
+    if found is not None:
+        return found.money
+    return (custom or {}).get(name) in (Kind.MONEY, Kind.COST)
+
+
 def is_level(name: str) -> bool:
     found = METRICS.get(name)
     return found is not None and found.aggregation is Aggregation.LEVEL
@@ -221,7 +266,9 @@ def is_level(name: str) -> bool:
 
 def outcome_names(custom: dict[str, Kind] | None = None) -> list[str]:
     names = [m.name for m in METRICS.values() if m.kind is Kind.OUTCOME and m.ratio_of is None]
-    names += [n for n, k in (custom or {}).items() if k is Kind.OUTCOME and n not in METRICS]
+    names += [
+        n for n, k in (custom or {}).items() if k in (Kind.OUTCOME, Kind.MONEY) and n not in METRICS
+    ]
     return [n for n in names if n != "cost_per_signup"]
 
 
