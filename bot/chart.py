@@ -1,4 +1,5 @@
-"""The digest chart: weekly interactions vs the primary outcome, 12 weeks, per platform.
+"""The digest chart: weekly interactions vs the team's first judged outcome attributed to each
+platform, 12 weeks, per platform. Weeks without data are left empty, not drawn as zero.
 
 matplotlib with the Agg backend (no display), sized to stay readable at Slack's preview
 width: one small panel per platform, interactions as bars on the left axis, the outcome as
@@ -8,6 +9,7 @@ a line on the right axis, so a gap between the two is visible at a glance.
 from __future__ import annotations
 
 import io
+import math
 
 import matplotlib
 
@@ -37,14 +39,17 @@ def render_chart(digest: Digest) -> bytes:
             continue
         data = digest.chart[platform]
         xs = range(len(labels))
-        ax.bar(xs, data["interactions"], color=BAR, label="interactions")
+        # Absent weeks (before a source's first day) stay empty, never drawn as zero.
+        bars = [math.nan if v is None else v for v in data["interactions"]]
+        line = [math.nan if v is None else v for v in data["outcomes"]]
+        ax.bar(xs, bars, color=BAR, label="interactions")
         ax.set_ylabel("interactions", color=INK, fontsize=9)
         ax.set_title(platform_name(platform), loc="left", fontsize=11, color=INK, fontweight="bold")
         ax.set_xticks(list(xs), labels, fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         ax.spines[["top"]].set_visible(False)
         twin = ax.twinx()
-        twin.plot(xs, data["outcomes"], color=LINE, marker="o", linewidth=2, label=outcome)
+        twin.plot(xs, line, color=LINE, marker="o", linewidth=2, label=outcome)
         twin.set_ylabel(outcome, color=LINE, fontsize=9)
         twin.tick_params(axis="y", labelsize=8, colors=LINE)
         twin.set_ylim(bottom=0)

@@ -7,17 +7,29 @@ Any text that came from data is escaped for mrkdwn.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.core.digest import Digest, GoalLine, goal_value_text, metric_label, status_label
+from bot.core.digest import (
+    ConnectionLine,
+    Digest,
+    GoalLine,
+    Line,
+    goal_value_text,
+    metric_label,
+    status_label,
+)
+from bot.core.frame import ALL
 from bot.core.insights import Insight, pct, platform_name
 from bot.core.model import PostRecord
+from bot.core.money import format_money
 from bot.core.progress import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, progress_bar
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_FIELD = 2000
 MAX_GOALS = 10
+FEED_SOURCES = ("csv", "webhook")
 GOAL_PROMPT = "Reply in this thread to set a goal, e.g. `signups +15% by Mar 31`"
 STATUS_EMOJI = {
     MET: ":white_check_mark:",
@@ -28,7 +40,13 @@ STATUS_EMOJI = {
 }
 INSIGHT_EMOJI = {
     "engagement_without_outcome": ":chart_with_upwards_trend:",
+    "outcome_pending": ":hourglass:",
+    "lagged_outcome": ":tada:",
+    "outcome_without_engagement": ":dart:",
+    "clicks_drive_outcomes": ":point_up_2:",
     "weak_link": ":link:",
+    "inverse_link": ":left_right_arrow:",
+    "share_gap": ":scales:",
     "vanity_posts": ":sparkles:",
     "no_outcome_link": ":jigsaw:",
     "engagement_cost": ":hourglass_flowing_sand:",
@@ -78,8 +96,10 @@ def render_digest(digest: Digest) -> dict[str, Any]:
         return render_quiet(digest)
     blocks: list[dict[str, Any]] = [
         header(f"Impact digest · {digest.label}"),
-        section(f"*{escape(digest.verdict)}*"),
+        section(f"*{escape(digest.headline.text)}*"),
     ]
+    if digest.action:
+        blocks.append(section(action_text(digest)))
     blocks += _goal_blocks(digest)
     blocks += _insight_blocks(digest)
     blocks += _platform_blocks(digest)
@@ -88,7 +108,8 @@ def render_digest(digest: Digest) -> dict[str, Any]:
         outcome = metric_label(digest.outcome) if digest.outcome else "outcomes"
         blocks.append(
             context(
-                f":bar_chart: Weekly interactions vs {outcome}, last 12 weeks: chart in the thread."
+                f":bar_chart: Weekly interactions vs {escape(outcome)}, last 12 weeks: chart in "
+                "the thread."
             )
         )
     footer = _footer(digest)
@@ -96,9 +117,16 @@ def render_digest(digest: Digest) -> dict[str, Any]:
     return {"text": _fallback(digest), "blocks": blocks}
 
 
+def action_text(digest: Digest) -> str:
+    action = digest.action
+    assert action is not None
+    owner = f" (<@{escape(action.owner)}>)" if action.owner else ""
+    return f":point_right: *This week:* {escape(action.text)}{owner}"
+
+
 def render_quiet(digest: Digest) -> dict[str, Any]:
-    """The short message for a week in which nothing changed and no goal moved."""
-    text = f"Impact digest · {digest.label}: a quiet week, no new data and no goal moved."
+    """The short message for a week with no data at all."""
+    text = f"Impact digest · {digest.label}: {digest.headline.text}"
     return {
         "text": text,
         "blocks": [section(f":zzz: {escape(text)}"), context(GOAL_PROMPT)],
@@ -118,30 +146,52 @@ def _goal_blocks(digest: Digest) -> list[dict[str, Any]]:
     if not digest.goals:
         blocks.append(context("No goals yet. " + GOAL_PROMPT))
         return blocks
-    for line in digest.goals[:MAX_GOALS]:
-        blocks.append(section(goal_text(line)))
-    if len(digest.goals) > MAX_GOALS:
-        blocks.append(context(f"_and {len(digest.goals) - MAX_GOALS} more: `/impact goals`_"))
+    judged = [g for g in digest.goals if g.judged]
+    for line in judged[:MAX_GOALS]:
+        blocks.append(section(goal_text(line, digest.currency)))
+    if len(judged) > MAX_GOALS:
+        blocks.append(context(f"_and {len(judged) - MAX_GOALS} more: `/impact goals`_"))
+    apart = unjudged_goals_text(digest.goals, digest.currency)
+    if apart:
+        blocks.append(context(escape(apart)))
     return blocks
 
 
-def goal_text(line: GoalLine) -> str:
+def unjudged_goals_text(goals: Sequence[GoalLine], currency: str = "USD") -> str:
+    """`new` and `no_data` goals on one line: "Just set: …  ·  Waiting for data: … (hint)"."""
+    fresh = [g.description for g in goals if g.evaluation.status == "new"]
+    waiting = [
+        f"{g.description} ({goal_value_text(g, currency)})"
+        for g in goals
+        if g.evaluation.status == NO_DATA
+    ]
+    parts = []
+    if fresh:
+        parts.append("Just set, judged from next week: " + "; ".join(fresh))
+    if waiting:
+        parts.append("Waiting for data: " + "; ".join(waiting))
+    return "  ·  ".join(parts)
+
+
+def goal_text(line: GoalLine, currency: str = "USD") -> str:
     e = line.evaluation
     status = e.status
     owner = f" · set by <@{escape(line.owner)}>" if line.owner else ""
     return (
         f"{STATUS_EMOJI.get(status, '')} *{escape(line.description)}* — {status_label(status)}\n"
-        f"`{progress_bar(e.progress)}` {escape(goal_value_text(line))}{owner}"
+        f"`{progress_bar(e.progress)}` {escape(goal_value_text(line, currency))}{owner}"
     )
 
 
 def _insight_blocks(digest: Digest) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [DIVIDER, section("*Engagement not tied to outcomes*")]
-    if not digest.insights:
-        blocks.append(context("Nothing this week: engagement and outcomes moved together."))
-        return blocks
-    for insight in digest.insights:
+    if not digest.alarms:
+        blocks.append(context("Nothing this week: no engagement came apart from its outcome."))
+    for insight in digest.alarms:
         blocks.append(section(insight_text(insight)))
+    if digest.wins:
+        blocks += [DIVIDER, section("*What is working*")]
+        blocks += [section(insight_text(i)) for i in digest.wins]
     return blocks
 
 
@@ -158,31 +208,68 @@ def insight_text(insight: Insight) -> str:
     return f"{text}\n_→ {escape(insight.action)}_"
 
 
-def _platform_blocks(digest: Digest) -> list[dict[str, Any]]:
-    if not digest.platforms:
-        return []
-    fields = []
-    for line in digest.platforms[:10]:
-        rows = [
-            f"*{platform_name(line.platform)}*",
-            f"Interactions {line.interactions:,.0f} {_change(line.interactions_change)}",
-            f"Link clicks {line.link_clicks:,.0f} {_change(line.link_clicks_change)}",
+def platform_rows(digest: Digest, line: Line) -> list[str]:
+    """A platform's (or the totals') figures, one per row, each with its change."""
+    values, changes = line.values, line.changes
+    name = "All platforms" if line.platform == ALL else platform_name(line.platform)
+    note = f" _new, {line.history_weeks} weeks of data_" if line.is_new else ""
+    rows = [f"*{escape(name)}*{note}"]
+    rows.append(
+        f"Interactions {_num(values.get('interactions'))} {_change(values, changes, 'interactions')}"
+    )
+    rows.append(
+        f"Link clicks {_num(values.get('link_clicks'))} {_change(values, changes, 'link_clicks')}"
+    )
+    rows.append(
+        f"Engagement rate {_rate(values.get('engagement_rate'))} "
+        f"{_change(values, changes, 'engagement_rate')}"
+    )
+    rows.append(f"CTR {_rate(values.get('ctr'))} {_change(values, changes, 'ctr')}")
+    for metric, value in line.outcomes.items():
+        shown = format_money(value, digest.currency) if digest.is_money(metric) else _num(value)
+        change = line.outcomes_change.get(metric)
+        tail = "" if line.is_new else f" ({'—' if change is None else pct(change)})"
+        rows.append(f"{escape(metric_label(metric)).capitalize()} {shown}{tail}")
+    if line.platform == ALL and line.unattributed:
+        parts = [
+            f"{format_money(v, digest.currency) if digest.is_money(m) else _num(v)} "
+            f"{escape(metric_label(m))}"
+            for m, v in line.unattributed.items()
         ]
-        for metric, value in line.outcomes.items():
-            rows.append(
-                f"{escape(metric_label(metric)).capitalize()} {value:,.0f} "
-                f"{_change(line.outcomes_change.get(metric))}"
-            )
-        fields.append({"type": "mrkdwn", "text": _clip("\n".join(rows), MAX_FIELD)})
+        rows.append("_of which unattributed: " + ", ".join(parts) + "_")
+    return [r.rstrip() for r in rows]
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2%}"
+
+
+def _platform_blocks(digest: Digest) -> list[dict[str, Any]]:
+    lines = list(digest.platforms[:9])
+    if digest.totals is not None and digest.platforms:
+        lines.append(digest.totals)
+    if not lines:
+        return []
+    fields = [
+        {"type": "mrkdwn", "text": _clip("\n".join(platform_rows(digest, line)), MAX_FIELD)}
+        for line in lines
+    ]
     return [
         DIVIDER,
-        section("*By platform* (vs the 4 weeks before)"),
+        section("*By platform* (vs a normal week: the 4 weeks before)"),
         {"type": "section", "fields": fields},
     ]
 
 
-def _change(value: float | None) -> str:
-    return "(new)" if value is None else f"({pct(value)})"
+def _change(values: dict[str, float], changes: dict[str, float | None], name: str) -> str:
+    if name not in values:
+        return ""
+    change = changes.get(name)
+    return "" if change is None else f"({pct(change)})"
 
 
 def _post_line(index: int, post: PostRecord, value: str) -> str:
@@ -223,16 +310,35 @@ def _post_blocks(digest: Digest) -> list[dict[str, Any]]:
     ]
 
 
+def standing_line(digest: Digest) -> str | None:
+    count = len(digest.standing)
+    if not count:
+        return None
+    noun = "finding" if count == 1 else "findings"
+    return f"Standing: {count} {noun} (see `/impact status`)"
+
+
+def freshness(c: ConnectionLine) -> str:
+    """`synced Nov 20`, `imported Nov 20`, or `never synced`, for a connection."""
+    if c.last_import is not None:
+        return f"imported {c.last_import:%b} {c.last_import.day}"
+    if c.last_sync is not None:
+        return f"synced {c.last_sync:%b} {c.last_sync.day}"
+    return "no data received yet" if c.source in FEED_SOURCES else "never synced"
+
+
 def _footer(digest: Digest) -> list[dict[str, Any]]:
     items = []
-    for c in digest.connections[:8]:
-        when = f"synced {c.last_sync:%b} {c.last_sync.day}" if c.last_sync else "never synced"
+    for c in digest.connections[:9]:
         if c.health in ("ok", "new"):
-            items.append(f":large_green_circle: {escape(c.name)} · {when}")
+            items.append(f":large_green_circle: {escape(c.name)} · {freshness(c)}")
         else:
             hint = f": {escape(c.hint)}" if c.hint else ""
             items.append(f":warning: {escape(c.name)} · {c.health.replace('_', ' ')}{hint}")
     blocks = [DIVIDER]
+    line = standing_line(digest)
+    if line:
+        blocks.append(context(f":pushpin: {line}"))
     if items:
         blocks.append(context(*items))
     blocks.append(context(GOAL_PROMPT))
@@ -240,11 +346,8 @@ def _footer(digest: Digest) -> list[dict[str, Any]]:
 
 
 def _fallback(digest: Digest) -> str:
-    """The notification and screen-reader text: the verdict and the headline numbers."""
-    parts = [f"Impact digest · {digest.label}: {digest.verdict}"]
-    for line in digest.platforms:
-        parts.append(
-            f"{platform_name(line.platform)}: {line.interactions:,.0f} interactions "
-            f"{_change(line.interactions_change)}"
-        )
+    """The notification and screen-reader text: the headline and the one action."""
+    parts = [f"Impact digest · {digest.label}: {digest.headline.text}"]
+    if digest.action:
+        parts.append(f"This week: {digest.action.text}")
     return _clip(" ".join(parts), 3900)

@@ -7,14 +7,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import catalogue
-from bot.core.blocks import DIVIDER, GOAL_PROMPT, context, escape, goal_text, header, section
+from bot.core.blocks import (
+    DIVIDER,
+    GOAL_PROMPT,
+    context,
+    escape,
+    goal_text,
+    header,
+    section,
+    unjudged_goals_text,
+)
 from bot.core.commands import WEEKDAYS, help_text
-from bot.core.digest import GoalLine, metric_label
+from bot.core.digest import Digest, GoalLine, metric_label
 from bot.core.goals import Refusal
 from bot.core.insights import pct, platform_name
 from bot.core.model import DateRange
 from bot.core.periods import range_label
-from bot.core.progress import MET, NO_DATA, ON_TRACK
+from bot.core.progress import MET, ON_TRACK
 
 Message = dict[str, Any]
 
@@ -63,18 +72,30 @@ def render_usage_error(text: str) -> Message:
     return {"text": text, "blocks": [section(f":warning: {text}")]}
 
 
-def render_status(goals: Sequence[GoalLine], verdict: str) -> Message:
-    if not goals:
-        text = "No goals in this channel yet. " + GOAL_PROMPT
-        return {"text": text, "blocks": [section(text)]}
-    good = sum(g.evaluation.status in (MET, ON_TRACK) for g in goals)
-    waiting = sum(g.evaluation.status == NO_DATA for g in goals)
-    headline = f"{good} of {len(goals)} goals on track" + (
-        f", {waiting} waiting for data" if waiting else ""
-    )
-    blocks = [section(f"*{escape(headline)}.* {escape(verdict)}")]
-    blocks += [section(goal_text(g)) for g in goals[:20]]
-    return {"text": f"{headline}. {verdict}", "blocks": blocks}
+def render_status(goals: Sequence[GoalLine], digest: Digest) -> Message:
+    """Goals of the channel with status, the last digest's headline (once), and every
+    standing finding that holds."""
+    judged = [g for g in goals if g.judged]
+    good = sum(g.evaluation.status in (MET, ON_TRACK) for g in judged)
+    blocks: list[dict[str, Any]] = [
+        section(f"*{escape(digest.label)}:* {escape(digest.headline.text)}")
+    ]
+    summary = "No goals in this channel yet. " + GOAL_PROMPT
+    if goals:
+        summary = f"{good} of {len(judged)} judged goals on track"
+        blocks.append(section(f"*{escape(summary)}*"))
+        blocks += [section(goal_text(g, digest.currency)) for g in judged[:20]]
+        apart = unjudged_goals_text(goals, digest.currency)
+        if apart:
+            blocks.append(context(escape(apart)))
+    else:
+        blocks.append(context(summary))
+    if digest.all_standing:
+        blocks += [DIVIDER, section("*Standing findings* (what has held for weeks)")]
+        for finding in digest.all_standing[:10]:
+            blocks.append(section(f"• {escape(finding.message)}\n_→ {escape(finding.action)}_"))
+    text = f"{digest.headline.text} {summary}."
+    return {"text": text, "blocks": blocks[:50]}
 
 
 def render_goal_list(goals: Sequence[GoalLine]) -> Message:

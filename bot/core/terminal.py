@@ -5,8 +5,11 @@ Colour is ANSI and only when asked (the CLI asks when stdout is a TTY).
 
 from __future__ import annotations
 
+from bot.core.blocks import freshness, standing_line, unjudged_goals_text
 from bot.core.digest import Digest, goal_value_text, metric_label, status_label
-from bot.core.insights import pct, platform_name
+from bot.core.frame import ALL
+from bot.core.insights import Insight, pct, platform_name
+from bot.core.money import format_money
 from bot.core.progress import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, progress_bar
 
 _COLOURS = {
@@ -32,51 +35,79 @@ def render_text(digest: Digest, colour: bool = False) -> str:
 
     out: list[str] = []
     out.append(paint(f"Impact digest · {digest.label}", "bold"))
-    out.append(paint(digest.verdict, "cyan"))
+    out.append(paint(digest.headline.text, "cyan"))
     if digest.is_empty:
-        out.append("Nothing changed this week and no goal moved.")
         return "\n".join(out) + "\n"
+    if digest.action:
+        owner = f" ({digest.action.owner})" if digest.action.owner else ""
+        out.append(f"This week: {digest.action.text}{owner}")
 
     out.append("")
     out.append(paint("Goals", "bold"))
     if not digest.goals:
-        out.append('  No goals yet. Set one: impact goal add "signups +15% by Mar 31" --team T')
+        out.append(
+            f'  No goals yet. Set one: impact goal add "signups +15% by Mar 31" --team {digest.team}'
+        )
     for line in digest.goals:
+        if not line.judged:
+            continue
         status = line.evaluation.status
         out.append(
             f"  {progress_bar(line.evaluation.progress)} {line.description}  "
             + paint(status_label(status), STATUS_COLOUR.get(status, "dim"))
         )
         owner = f" · set by {line.owner}" if line.owner else ""
-        out.append(paint(f"             {goal_value_text(line)}{owner}", "dim"))
+        out.append(paint(f"             {goal_value_text(line, digest.currency)}{owner}", "dim"))
+    apart = unjudged_goals_text(digest.goals, digest.currency)
+    if apart:
+        out.append(paint(f"  {apart}", "dim"))
 
     out.append("")
     out.append(paint("Engagement not tied to outcomes", "bold"))
-    if not digest.insights:
-        out.append("  Nothing this week: engagement and outcomes moved together.")
-    for insight in digest.insights:
-        out.append(f"  • {insight.message}")
-        for post in insight.numbers.get("posts", []):
-            out.append(
-                f"      {post.get('title') or post['post_id']}: {post['interactions']:,} "
-                f"interactions, {post['link_clicks']} link clicks  {post.get('permalink') or ''}"
-            )
-        out.append(paint(f"    → {insight.action}", "dim"))
-
-    if digest.platforms:
+    if not digest.alarms:
+        out.append("  Nothing this week: no engagement came apart from its outcome.")
+    for insight in digest.alarms:
+        _insight(out, insight, paint)
+    if digest.wins:
         out.append("")
-        out.append(paint("By platform (vs the 4 weeks before)", "bold"))
-        outcome_names = sorted({m for p in digest.platforms for m in p.outcomes})
-        head = f"  {'':<11}{'interactions':>20}{'link clicks':>18}"
-        head += "".join(f"{metric_label(m):>20}" for m in outcome_names)
+        out.append(paint("What is working", "bold"))
+        for insight in digest.wins:
+            _insight(out, insight, paint)
+
+    lines = [*digest.platforms, *([digest.totals] if digest.totals and digest.platforms else [])]
+    if lines:
+        out.append("")
+        out.append(paint("By platform (vs a normal week: the 4 weeks before)", "bold"))
+        outcome_names = list(digest.outcomes[:3])
+        head = f"  {'':<14}{'interactions':>20}{'link clicks':>17}{'eng. rate':>17}{'CTR':>16}"
+        head += "".join(f"{metric_label(m):>22}" for m in outcome_names)
         out.append(head)
-        for p in digest.platforms:
-            row = f"  {platform_name(p.platform):<11}"
-            row += _cell(p.interactions, p.interactions_change, 20)
-            row += _cell(p.link_clicks, p.link_clicks_change, 18)
+        for p in lines:
+            name = "All platforms" if p.platform == ALL else platform_name(p.platform)
+            row = f"  {name:<14}"
+            new = p.is_new
+            row += _cell(p.values.get("interactions"), p.changes.get("interactions"), 20, new)
+            row += _cell(p.values.get("link_clicks"), p.changes.get("link_clicks"), 17, new)
+            row += _rate_cell(
+                p.values.get("engagement_rate"), p.changes.get("engagement_rate"), 17, new
+            )
+            row += _rate_cell(p.values.get("ctr"), p.changes.get("ctr"), 16, new)
             for metric in outcome_names:
-                row += _cell(p.outcomes.get(metric), p.outcomes_change.get(metric), 20)
+                value = p.outcomes.get(metric)
+                shown = None
+                if value is not None and digest.is_money(metric):
+                    shown = format_money(value, digest.currency)
+                row += _cell(value, p.outcomes_change.get(metric), 22, new, shown)
+            if new:
+                row += paint(f"  new, {p.history_weeks} weeks of data", "dim")
             out.append(row)
+        if digest.totals and digest.totals.unattributed:
+            parts = [
+                (format_money(v, digest.currency) if digest.is_money(m) else f"{v:,.0f}")
+                + f" {metric_label(m)}"
+                for m, v in digest.totals.unattributed.items()
+            ]
+            out.append(paint("  of which unattributed: " + ", ".join(parts), "dim"))
 
     if digest.top_by_interactions:
         outcome = metric_label(digest.outcome) if digest.outcome else "outcomes"
@@ -94,14 +125,16 @@ def render_text(digest: Digest, colour: bool = False) -> str:
                 f"  {post.interactions:>6,}  {post.title or post.external_id}  {post.permalink or ''}"
             )
 
+    out.append("")
+    standing = standing_line(digest)
+    if standing:
+        out.append(paint(standing.replace("`", ""), "dim"))
     if digest.connections:
-        out.append("")
         out.append(paint("Data freshness", "bold"))
         for c in digest.connections:
-            when = f"synced {c.last_sync.isoformat()}" if c.last_sync else "never synced"
             state = "ok" if c.health in ("ok", "new") else paint(c.health.replace("_", " "), "red")
             hint = f" — {c.hint}" if c.hint and c.health not in ("ok", "new") else ""
-            out.append(f"  {c.name}: {state}, {when}{hint}")
+            out.append(f"  {c.name}: {state}, {freshness(c)}{hint}")
     out.append("")
     out.append(
         paint('Set a goal: reply in the digest thread, e.g. "signups +15% by Mar 31".', "dim")
@@ -109,8 +142,32 @@ def render_text(digest: Digest, colour: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cell(value: float | None, change: float | None, width: int) -> str:
+def _insight(out: list[str], insight: Insight, paint) -> None:  # type: ignore[no-untyped-def]
+    out.append(f"  • {insight.message}")
+    for post in insight.numbers.get("posts", []):
+        out.append(
+            f"      {post.get('title') or post['post_id']}: {post['interactions']:,} "
+            f"interactions, {post['link_clicks']} link clicks  {post.get('permalink') or ''}"
+        )
+    out.append(paint(f"    → {insight.action}", "dim"))
+
+
+def _cell(
+    value: float | None,
+    change: float | None,
+    width: int,
+    new: bool = False,
+    shown: str | None = None,
+) -> str:
     if value is None:
         return f"{'—':>{width}}"
-    shown = f"{value:,.0f} ({'new' if change is None else pct(change)})"
-    return f"{shown:>{width}}"
+    text = shown or f"{value:,.0f}"
+    if not new:
+        text += f" ({'—' if change is None else pct(change)})"
+    return f"{text:>{width}}"
+
+
+def _rate_cell(value: float | None, change: float | None, width: int, new: bool) -> str:
+    if value is None:
+        return f"{'—':>{width}}"
+    return _cell(value, change, width, new, f"{value:.2%}")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.core import catalogue
-from bot.core.digest import ConnectionLine, Digest, compose_digest
+from bot.core.digest import SERIES_WEEKS, ConnectionLine, Digest, compose_digest
 from bot.core.insights import Thresholds
 from bot.core.model import DateRange, PostRecord
+from bot.core.money import DEFAULT_CURRENCY
 from bot.core.periods import IsoWeek, last_complete_week, local_date
 from bot.core.weekly import weekly_series
 from bot.services.goals import goal_line
@@ -21,7 +22,6 @@ from storage.metrics import custom_kinds
 from storage.tables import Connection, PostRow, Team
 from storage.weekly import daily_totals
 
-HISTORY_WEEKS = 12
 HEALTH_HINTS = {
     "needs_reauth": "access expired, run `/impact connect {source}`",
     "failing": "the last sync failed; Impact retries at the next sync",
@@ -40,20 +40,21 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
     """The digest of `week`, evaluated as of the Monday after it, so that the same data
     always gives the same digest. `channel_id` None takes every goal of the team."""
     as_of = week.end + timedelta(days=1)
-    days = DateRange(week.shift(-HISTORY_WEEKS).start, week.end)
+    days = DateRange(week.shift(-SERIES_WEEKS).start, week.end)
     with session_scope(engine) as session:
         team = session.get(Team, team_id)
-        settings = json.loads(team.settings_json) if team else {}
+        settings = json.loads(team.settings_json) if team and team.settings_json else {}
         series = weekly_series(daily_totals(session, team_id, days))
         posts = _posts(session, team_id, week)
-        goals = [
-            goal_line(session, g, as_of)
-            for g in goal_store.active_goals(session, team_id, channel_id)
-        ]
+        goals = []
+        for g in goal_store.active_goals(session, team_id, channel_id):
+            line = goal_line(session, g, as_of)
+            before = goal_line(session, g, week.start) if g.start_date < week.start else None
+            goals.append(
+                replace(line, previous_status=before.evaluation.status if before else None)
+            )
         connections = _connections(session, team_id)
-        custom = [
-            n for n, k in custom_kinds(session, team_id).items() if k is catalogue.Kind.OUTCOME
-        ]
+        kinds = custom_kinds(session, team_id)
     return compose_digest(
         team=team_id,
         channel=channel_id or "",
@@ -62,9 +63,39 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
         posts=posts,
         goals=goals,
         connections=connections,
-        thresholds=Thresholds.from_settings(settings.get("thresholds", {})),
-        custom_outcomes=custom,
+        thresholds=team_thresholds(settings),
+        custom_kinds=kinds,
+        currency=settings.get("currency") or DEFAULT_CURRENCY,
+        holidays=holidays_in(week, settings.get("country")),
     )
+
+
+def team_thresholds(settings: dict) -> Thresholds:  # type: ignore[type-arg]
+    """The judgement's thresholds of a team: its overrides, and its minutes per reply."""
+    chosen = dict(settings.get("thresholds", {}))
+    if isinstance(settings.get("minutes_per_reply"), int | float):
+        chosen["minutes_per_reply"] = settings["minutes_per_reply"]
+    return Thresholds.from_settings(chosen)
+
+
+def holidays_in(week: IsoWeek, country: str | None) -> list[str]:
+    """Names of the public holidays of `country` (ISO 3166) in `week`, earliest first."""
+    if not country:
+        return []
+    import holidays
+
+    try:
+        calendar = holidays.country_holidays(
+            country.upper(), years=sorted({week.start.year, week.end.year})
+        )
+    except NotImplementedError:
+        return []
+    names: list[str] = []
+    for day in week.days:
+        for name in calendar.get_list(day):
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def _posts(session: Session, team_id: str, week: IsoWeek) -> list[PostRecord]:

@@ -137,8 +137,8 @@ def answer(
     if isinstance(request, cmd.Status):
         goals = list_goals(engine, team_id, channel, today=today)
         week = last_complete_week(today)
-        verdict = build_digest(engine, team_id=team_id, channel_id=channel, week=week).verdict
-        respond(**render_status(goals, verdict), response_type="ephemeral")
+        built = build_digest(engine, team_id=team_id, channel_id=channel, week=week)
+        respond(**render_status(goals, built), response_type="ephemeral")
     elif isinstance(request, cmd.Metrics):
         report = metrics_summary(engine, team_id, request.platform, request.period, today)
         respond(**render_metrics(report), response_type="ephemeral")

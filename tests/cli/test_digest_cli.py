@@ -21,7 +21,8 @@ def test_demo_prints_the_digest_and_writes_three_files(tmp_path, monkeypatch):
     out = result.output
     assert "Impact digest · Nov 16–22" in out
     assert "LinkedIn signups to 450 by Dec 31, 2026  on track" in out
-    assert "Instagram interactions +47% vs the 4 weeks before; signups from Instagram −5%." in out
+    assert "Instagram interactions +47%; signups −5%: 12.6 signups per 1,000 interactions" in out
+    assert "This week: Add a clear call to action" in out
     for name in ("digest.json", "blocks.json", "chart.png"):
         assert (tmp_path / "impact-demo" / name).stat().st_size > 100
     assert (tmp_path / "impact-demo" / "chart.png").read_bytes()[:4] == b"\x89PNG"

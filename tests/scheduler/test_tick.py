@@ -144,7 +144,7 @@ def test_empty_week_short_message_or_nothing_when_quiet(world):
     results = {r.channel_id: r.status for r in DigestScheduler(runtime).tick(MONDAY_9_BERLIN)}
     assert results == {"C0DEMO": "posted", "CQUIET": "skipped", "CLOUD": "posted"}
     loud = [p for p in posts(slack) if p["channel"] == "CLOUD"]
-    assert len(loud) == 1 and "quiet week" in loud[0]["text"]
+    assert len(loud) == 1 and "No data for Nov 16–22" in loud[0]["text"]
     assert not [p for p in posts(slack) if p["channel"] == "CQUIET"]
 
 

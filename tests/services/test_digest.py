@@ -32,7 +32,22 @@ def demo_digest(engine, goals=("signups +15% by end of Q1",)):
 def test_json_has_exactly_the_product_shape(engine):
     _, digest = demo_digest(engine)
     data = digest.to_json()
-    assert list(data) == ["team", "channel", "period", "goals", "insights", "platforms"]
+    assert list(data) == [
+        "team",
+        "channel",
+        "period",
+        "currency",
+        "headline",
+        "action",
+        "goals",
+        "insights",
+        "standing",
+        "platforms",
+        "totals",
+    ]
+    assert data["currency"] == "USD"
+    assert data["headline"]["kind"] == "gap"
+    assert data["action"]["insight"] == "engagement_without_outcome"
     assert data["period"] == {"start": "2026-11-16", "end": "2026-11-22"}
     goal = data["goals"][0]
     assert {
@@ -66,7 +81,8 @@ def test_the_story_shows_engagement_without_outcome_on_instagram(engine):
     assert gap[0]["outcome"] == "signups"
     # every number in the message is in the JSON too
     assert f"{gap[0]['engagement_change']:+.0%}" in gap[0]["message"]
-    assert "Instagram engagement rose" in digest.verdict
+    assert digest.headline.kind == "gap"
+    assert digest.headline.text.startswith("Instagram interactions +47%; signups −5%")
     assert any(i["type"] == "vanity_posts" for i in digest.to_json()["insights"])
 
 
@@ -146,4 +162,4 @@ def test_a_week_without_data_is_the_short_message(engine):
     )
     assert empty.is_empty
     message = render_digest(empty)
-    assert len(message["blocks"]) == 2 and "quiet week" in message["text"]
+    assert len(message["blocks"]) == 2 and "No data for Aug 23–29" in message["text"]
