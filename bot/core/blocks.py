@@ -212,7 +212,7 @@ def platform_rows(digest: Digest, line: Line) -> list[str]:
     """A platform's (or the totals') figures, one per row, each with its change."""
     values, changes = line.values, line.changes
     name = "All platforms" if line.platform == ALL else platform_name(line.platform)
-    note = f" _new, {line.history_weeks} weeks of data_" if line.is_new else ""
+    note = f" _new, {weeks_of_data(line)}_" if line.is_new else ""
     rows = [f"*{escape(name)}*{note}"]
     rows.append(
         f"Interactions {_num(values.get('interactions'))} {_change(values, changes, 'interactions')}"
@@ -238,6 +238,12 @@ def platform_rows(digest: Digest, line: Line) -> list[str]:
         ]
         rows.append("_of which unattributed: " + ", ".join(parts) + "_")
     return [r.rstrip() for r in rows]
+
+
+def weeks_of_data(line: Line) -> str:
+    """`2 weeks of data`: the weeks before the digest week that had data, and this one."""
+    weeks = line.history_weeks + (1 if line.values or line.outcomes else 0)
+    return f"{weeks} week{'s' if weeks != 1 else ''} of data"
 
 
 def _num(value: float | None) -> str:

@@ -547,7 +547,7 @@ def _outcome_move(
         for p in frame.platforms
         if frame.reports(p, metric) and not _stat(frame, p, metric, t).is_new
     ]
-    if deltas and stat.current:
+    if len(deltas) > 1 and stat.current and stat.moved == 1:
         platform, delta = max(deltas, key=lambda item: item[1] * stat.moved)
         if delta * stat.moved > 0 and abs(delta) >= 0.5 * abs(stat.delta):
             share = (frame.value(platform, metric) or 0.0) / stat.current

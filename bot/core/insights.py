@@ -179,6 +179,11 @@ def times(ratio: float | None) -> str:
     return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×".replace(".0×", "×")
 
 
+def rtext(value: float | None) -> str:
+    """A correlation as people read it: `0.82`, `−0.78` (a real minus sign)."""
+    return "n/a" if value is None else f"{value:.2f}".replace("-", "−")
+
+
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -279,7 +284,7 @@ def engagement_spike(j: _Judge, platform: str, owner_hint: str = "") -> Insight 
     stake_class, stake = j.stake_of(metric, out.baseline or 0.0)
     if lags:
         message = (
-            f"{name} {label} have followed its engagement a week later (r = {r1:.2f}): "
+            f"{name} {label} have followed its engagement a week later (r = {rtext(r1)}): "
             f"interactions {pct(inter.change or 0)} this week, judge the spike next week."
         )
         action = (
@@ -445,9 +450,12 @@ def _window(j: _Judge) -> list[IsoWeek]:
     return trailing_weeks(j.frame.week, j.t.link_weeks)
 
 
-def correlations(j: _Judge, platform: str, metric: str) -> tuple[float | None, float | None, int]:
-    """r0, r1 of interactions with `metric` over the 12 weeks ending with the week."""
-    weeks = _window(j)
+def correlations(
+    j: _Judge, platform: str, metric: str, *, without_this_week: bool = False
+) -> tuple[float | None, float | None, int]:
+    """r0, r1 of interactions with `metric` over the 12 weeks ending with the week (or the
+    11 before it: a standing finding must not rest on one week)."""
+    weeks = _window(j)[:-1] if without_this_week else _window(j)
     inter = j.frame.get(platform, "interactions")
     out = j.frame.get(platform, metric)
     xs, ys = paired(inter, out, weeks)
@@ -468,18 +476,23 @@ def link_findings(j: _Judge, platform: str) -> list[Insight]:
         return []
     name = platform_name(platform)
     label = metric_label(metric)
-    inter_values = [
-        v for w, v in j.frame.get(platform, "interactions").items() if w in set(_window(j))
-    ]
+    span = set(_window(j))
+    inter_values = [v for w, v in j.frame.get(platform, "interactions").items() if w in span]
     cv = variation(inter_values)
     total = j.frame.total(platform, metric, _window(j)) / max(weeks, 1)
     stake_class, stake = j.stake_of(metric, total)
     numbers = {"outcome": metric, "r0": _r(r0), "r1": _r(r1), "weeks": weeks}
     found = [r for r in (r0, r1) if r is not None]
     lowest = min(found) if found else None
-    if lowest is not None and lowest <= j.t.inverse_correlation:
+    varied = cv >= j.t.min_variation  # "weeks with more interactions" must differ
+    if lowest is not None and lowest <= j.t.inverse_correlation and varied:
+        # It describes months, not a week: it holds without this week too.
+        b0, b1, _ = correlations(j, platform, metric, without_this_week=True)
+        earlier = [r for r in (b0, b1) if r is not None]
+        if not earlier or min(earlier) > j.t.inverse_correlation:
+            return []
         message = (
-            f"On {name}, weeks with more interactions brought fewer {label} (r = {lowest:.2f}): "
+            f"On {name}, weeks with more interactions brought fewer {label} (r = {rtext(lowest)}): "
             f"what wins likes is not what brings {label}."
         )
         action = (
@@ -497,7 +510,7 @@ def link_findings(j: _Judge, platform: str) -> list[Insight]:
         shown = r0 if r0 is not None else 0.0
         message = (
             f"Over {weeks} weeks {name} interactions and {label} moved independently "
-            f"(r = {shown:.2f})."
+            f"(r = {rtext(shown)})."
         )
         action = (
             f"Treat {name} engagement as awareness, not as a driver of {label}: test posts "
@@ -532,6 +545,10 @@ def clicks_drive_outcomes(j: _Judge, platform: str) -> Insight | None:
             continue
         if rc < (ri if ri is not None else 0.0) + j.t.clicks_margin:
             continue
+        bx, by = paired(clicks, out, weeks[:-1])
+        before = pearson(bx, by) if len(bx) >= j.t.min_link_weeks else None
+        if before is None or before < j.t.clicks_correlation:
+            continue  # one week does not make a standing finding
         name = platform_name(platform)
         label = metric_label(metric)
         total_clicks, total_out = sum(cx), sum(cy)
@@ -545,9 +562,9 @@ def clicks_drive_outcomes(j: _Judge, platform: str) -> Insight | None:
             per = total_clicks / total_out
             rate = f"1 {singular(label)} per {per:,.0f} clicks"
             numbers_rate = {"clicks_per_outcome": round(per)}
-        ri_text = f"{ri:.2f}" if ri is not None else "0.00"
+        ri_text = rtext(ri if ri is not None else 0.0)
         message = (
-            f"On {name}, {label} follow link clicks (r = {rc:.2f}, {rate}), not interactions "
+            f"On {name}, {label} follow link clicks (r = {rtext(rc)}, {rate}), not interactions "
             f"(r = {ri_text})."
         )
         action = f"Judge {name} posts by link clicks, not likes: lead with the link and the offer."
@@ -598,10 +615,11 @@ def share_gap(j: _Judge, platform: str) -> Insight | None:
     name = platform_name(platform)
     label = metric_label(metric)
     parts = [f"{inter_share:.0%} of interactions"]
-    if j.frame.reports(platform, REPLY_HOURS) and hours >= 1:
-        parts.append(f"{hours:,.0f} h of replies")
+    weekly_hours = hours / len(weeks)
+    if j.frame.reports(platform, REPLY_HOURS) and weekly_hours >= 1:
+        parts.append(f"{_hours(weekly_hours)} of replies a week")
     message = (
-        f"{name}: {' and '.join(parts)} over 4 weeks, {out_share:.0%} of {label} "
+        f"{name}, last {len(weeks)} weeks: {', '.join(parts)}, {out_share:.0%} of {label} "
         f"({amount(j.frame, metric, value, j.currency)})."
     )
     action = (
@@ -618,7 +636,7 @@ def share_gap(j: _Judge, platform: str) -> Insight | None:
             "outcome": metric,
             "weeks": len(weeks),
             "interactions_share": round(inter_share, 3),
-            "reply_hours": round(hours, 1),
+            "reply_hours_per_week": round(hours / len(weeks), 1),
             "reply_hours_share": round(hours_share, 3),
             "outcome_share": round(out_share, 3),
             "outcome_value": round(value, 2),
@@ -812,11 +830,22 @@ def candidates(
             outcome_without_engagement(j, ALL),
             *link_findings(j, ALL),
         ):
-            if item is not None and not any(f.type == item.type for f in found):
+            explained_by = _EXPLAINS.get(item.type, {item.type}) if item else set()
+            if item is not None and not any(f.type in explained_by for f in found):
                 found.append(item)
     _add(found, vanity_posts(posts, frame.week, thresholds))
     _add(found, engagement_cost(j))
     return found
+
+
+#: An all-platforms insight is left out when a platform's insight of these types explains it.
+_EXPLAINS = {
+    "engagement_without_outcome": {"engagement_without_outcome", "outcome_pending"},
+    "outcome_pending": {"engagement_without_outcome", "outcome_pending"},
+    "outcome_without_engagement": {"outcome_without_engagement", "lagged_outcome"},
+    "weak_link": {"weak_link", "inverse_link"},
+    "inverse_link": {"weak_link", "inverse_link"},
+}
 
 
 def _add(found: list[Insight], item: Insight | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.errors import UsageError
@@ -100,12 +101,17 @@ def digest_week(now: datetime, tz: str) -> IsoWeek:
 
 def weeks_before(week: IsoWeek, count: int) -> list[IsoWeek]:
     """The `count` weeks just before `week`, oldest first."""
-    return [week.shift(-offset) for offset in range(count, 0, -1)]
+    return list(_trailing(week, count + 1)[:-1])
 
 
 def trailing_weeks(week: IsoWeek, count: int) -> list[IsoWeek]:
     """`count` weeks ending with `week` (included), oldest first."""
-    return [week.shift(-offset) for offset in range(count - 1, -1, -1)]
+    return list(_trailing(week, count))
+
+
+@lru_cache(maxsize=4096)
+def _trailing(week: IsoWeek, count: int) -> tuple[IsoWeek, ...]:
+    return tuple(week.shift(-offset) for offset in range(count - 1, -1, -1))
 
 
 def period_ranges(period: str, today: date) -> tuple[DateRange, DateRange]:

@@ -103,13 +103,29 @@ def judge(
     return Stat(current, base, history, spread, change, moved)
 
 
+def pstdev(values: Sequence[float]) -> float:
+    """Population standard deviation in floats (statistics.pstdev is exact, in fractions,
+    and a hundred times slower)."""
+    if not values:
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+
+
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Pearson's r; None with fewer than 3 pairs or when a side does not vary."""
-    if len(xs) < 3 or len(xs) != len(ys):
+    n = len(xs)
+    if n < 3 or n != len(ys):
         return None
-    if statistics.pstdev(xs) == 0 or statistics.pstdev(ys) == 0:
+    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
+    dx = [x - mx for x in xs]
+    dy = [y - my for y in ys]
+    sxx = math.fsum(d * d for d in dx)
+    syy = math.fsum(d * d for d in dy)
+    if sxx <= 1e-12 * max(1.0, mx * mx) * n or syy <= 1e-12 * max(1.0, my * my) * n:
         return None
-    return statistics.correlation(xs, ys)
+    r = math.fsum(a * b for a, b in zip(dx, dy, strict=True)) / math.sqrt(sxx * syy)
+    return max(-1.0, min(1.0, r))
 
 
 def paired(
@@ -132,7 +148,7 @@ def variation(values: Sequence[float]) -> float:
     if not values:
         return 0.0
     mean = statistics.fmean(values)
-    return statistics.pstdev(values) / abs(mean) if mean else 0.0
+    return pstdev(values) / abs(mean) if mean else 0.0
 
 
 def window(week: IsoWeek, count: int = HISTORY_WEEKS) -> list[IsoWeek]:

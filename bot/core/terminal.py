@@ -5,7 +5,7 @@ Colour is ANSI and only when asked (the CLI asks when stdout is a TTY).
 
 from __future__ import annotations
 
-from bot.core.blocks import freshness, standing_line, unjudged_goals_text
+from bot.core.blocks import freshness, standing_line, unjudged_goals_text, weeks_of_data
 from bot.core.digest import Digest, goal_value_text, metric_label, status_label
 from bot.core.frame import ALL
 from bot.core.insights import Insight, pct, platform_name
@@ -99,7 +99,7 @@ def render_text(digest: Digest, colour: bool = False) -> str:
                     shown = format_money(value, digest.currency)
                 row += _cell(value, p.outcomes_change.get(metric), 22, new, shown)
             if new:
-                row += paint(f"  new, {p.history_weeks} weeks of data", "dim")
+                row += paint(f"  new, {weeks_of_data(p)}", "dim")
             out.append(row)
         if digest.totals and digest.totals.unattributed:
             parts = [

@@ -14,6 +14,7 @@ from bot.core.insights import Thresholds
 from bot.core.model import DateRange, PostRecord
 from bot.core.money import DEFAULT_CURRENCY
 from bot.core.periods import IsoWeek, last_complete_week, local_date
+from bot.core.progress import MET, OFF_TRACK
 from bot.core.weekly import weekly_series
 from bot.services.goals import goal_line
 from storage import goals as goal_store
@@ -49,7 +50,9 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
         goals = []
         for g in goal_store.active_goals(session, team_id, channel_id):
             line = goal_line(session, g, as_of)
-            before = goal_line(session, g, week.start) if g.start_date < week.start else None
+            # The week before matters only for a goal event: met, or newly off track.
+            eventful = line.evaluation.status in (MET, OFF_TRACK) and g.start_date < week.start
+            before = goal_line(session, g, week.start) if eventful else None
             goals.append(
                 replace(line, previous_status=before.evaluation.status if before else None)
             )
