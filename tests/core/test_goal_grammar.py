@@ -197,7 +197,17 @@ def test_a_thousand_percent_is_still_accepted():
 
 @pytest.mark.parametrize(
     "platform",
-    ["facebook", "instagram", "linkedin", "x", "youtube", "tiktok", "pinterest", "threads", "email"],
+    [
+        "facebook",
+        "instagram",
+        "linkedin",
+        "x",
+        "youtube",
+        "tiktok",
+        "pinterest",
+        "threads",
+        "email",
+    ],
 )
 def test_every_platform_of_the_spec_scopes_a_goal(platform):
     spec = parse(f"{platform} link clicks to 500 by Q1")
@@ -223,7 +233,9 @@ def test_a_declared_custom_outcome_is_a_goal_metric():
     assert parse("trial starts +10% by Q1") == GoalSpec(
         "trial_starts", "relative", 0.1, date(2027, 3, 31)
     )
-    assert parse("pledges to $5,000 by Q1") == GoalSpec("pledges", "absolute", 5000, date(2027, 3, 31))
+    assert parse("pledges to $5,000 by Q1") == GoalSpec(
+        "pledges", "absolute", 5000, date(2027, 3, 31)
+    )
     assert "not a metric" in refusal("trial starts +10% by Q1", custom={})
 
 

@@ -68,8 +68,16 @@ def on(day: int) -> date:
     return date.fromordinal(START.toordinal() + day)
 
 
-def judge(*, kind="rate", direction="increase", target=0.008, baseline=0.0092, current=0.0092,
-          day=20, level=True):
+def judge(
+    *,
+    kind="rate",
+    direction="increase",
+    target=0.008,
+    baseline=0.0092,
+    current=0.0092,
+    day=20,
+    level=True,
+):
     return evaluate(
         kind=kind,
         direction=direction,
