@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from bot.core import catalogue
-from bot.core.goals import RELATIVE, GoalSpec, describe
+from bot.core.goals import RATE, REDUCE, RELATIVE, GoalSpec, describe, json_direction
+from bot.core.goals import is_money_metric as _is_money_goal
 from bot.core.insights import (
     DEFAULT_THRESHOLDS,
     Insight,
@@ -23,6 +24,7 @@ from bot.core.insights import (
     platform_name,
 )
 from bot.core.model import PostRecord
+from bot.core.money import DEFAULT_CURRENCY, format_money
 from bot.core.periods import IsoWeek, trailing_weeks, weeks_before
 from bot.core.progress import MET, NO_DATA, ON_TRACK, STATUS_LABELS, Evaluation
 
@@ -37,10 +39,12 @@ class GoalLine:
     owner: str | None = None
     #: For `no_data`: which connection would provide the metric.
     hint: str | None = None
+    #: The team's currency, for money targets (`cost per order below $20`).
+    currency: str = DEFAULT_CURRENCY
 
     @property
     def description(self) -> str:
-        return describe(self.spec)
+        return describe(self.spec, self.currency)
 
     def to_json(self) -> dict[str, Any]:
         e = self.evaluation
@@ -50,7 +54,7 @@ class GoalLine:
             "platform": self.spec.platform,
             "target": self.spec.target,
             "kind": self.spec.kind,
-            "direction": self.spec.direction,
+            "direction": json_direction(self.spec),
             "current": _round(e.reported_current),
             "baseline": _round(e.baseline),
             "progress": _round(e.progress, 3),
@@ -285,17 +289,26 @@ def status_label(status: str) -> str:
 
 
 def goal_value_text(line: GoalLine) -> str:
-    """`+9% of +15%` or `1,240 of 2,000`, for people."""
+    """`+9% of +15%`, `1,240 of 2,000`, `$25, target below $20`, for people."""
     e, spec = line.evaluation, line.spec
     if e.status == NO_DATA or e.current is None:
         return "no data yet" + (f" ({line.hint})" if line.hint else "")
+    reduce = spec.direction == REDUCE
     if spec.kind == RELATIVE:
         now = pct(e.reported_current) if e.reported_current is not None else "n/a"
-        sign = "−" if spec.direction == "reduce" else "+"
-        return f"{now} of {sign}{spec.target:.0%}"
-    if spec.kind == "rate":
-        return f"{e.current * 100:.2f}% of {spec.target * 100:.3g}%"
-    return f"{e.current:,.0f} of {spec.target:,.0f}"
+        sign = "−" if reduce else "+"
+        return f"{now} of {sign}{spec.target * 100:.3g}%"
+
+    def shown(value: float) -> str:
+        if _is_money_goal(spec.metric):
+            return format_money(value, line.currency, compact=False)
+        return f"{value * 100:.2f}%" if spec.kind == RATE else f"{value:,.0f}"
+
+    if spec.kind == RATE:
+        return f"{shown(e.current)}, target {'below' if reduce else 'above'} {shown(spec.target)}"
+    if reduce:
+        return f"{shown(e.current)} of at most {shown(spec.target)}"
+    return f"{shown(e.current)} of {shown(spec.target)}"
 
 
 def metric_label(metric: str) -> str:
