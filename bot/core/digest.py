@@ -12,7 +12,16 @@ from datetime import date
 from typing import Any
 
 from bot.core import catalogue
-from bot.core.goals import RATE, REDUCE, RELATIVE, GoalSpec, describe, json_direction
+from bot.core.goals import (
+    RATE,
+    REDUCE,
+    RELATIVE,
+    GoalSpec,
+    describe,
+    is_level_goal,
+    is_ratio,
+    json_direction,
+)
 from bot.core.goals import is_money_metric as _is_money_goal
 from bot.core.insights import (
     DEFAULT_THRESHOLDS,
@@ -45,6 +54,20 @@ class GoalLine:
     @property
     def description(self) -> str:
         return describe(self.spec, self.currency)
+
+    @property
+    def baseline_text(self) -> str | None:
+        """The baseline as measured when the goal was set: `2.10%`, `$25`, `70.0 a week`."""
+        base, spec = self.evaluation.baseline, self.spec
+        if base is None:
+            return None
+        if _is_money_goal(spec.metric):
+            return format_money(base, self.currency, compact=False)
+        if spec.kind == RATE or is_ratio(spec.metric):
+            return f"{base * 100:.2f}%"
+        if spec.kind == RELATIVE and not is_level_goal(spec.metric):
+            return f"{base:,.1f} a week"
+        return f"{base:,.10g}"
 
     def to_json(self) -> dict[str, Any]:
         e = self.evaluation
@@ -299,13 +322,16 @@ def goal_value_text(line: GoalLine) -> str:
         sign = "−" if reduce else "+"
         return f"{now} of {sign}{spec.target * 100:.3g}%"
 
-    def shown(value: float) -> str:
+    def shown(value: float, is_target: bool = False) -> str:
         if _is_money_goal(spec.metric):
             return format_money(value, line.currency, compact=False)
-        return f"{value * 100:.2f}%" if spec.kind == RATE else f"{value:,.0f}"
+        if spec.kind == RATE:
+            return f"{value * 100:.3g}%" if is_target else f"{value * 100:.2f}%"
+        return f"{value:,.0f}"
 
     if spec.kind == RATE:
-        return f"{shown(e.current)}, target {'below' if reduce else 'above'} {shown(spec.target)}"
+        word = "below" if reduce else "above"
+        return f"{shown(e.current)}, target {word} {shown(spec.target, is_target=True)}"
     if reduce:
         return f"{shown(e.current)} of at most {shown(spec.target)}"
     return f"{shown(e.current)} of {shown(spec.target)}"

@@ -20,6 +20,7 @@ from bot.core import catalogue
 from bot.core.digest import GoalLine
 from bot.core.goals import (
     ABSOLUTE,
+    MAX_TEXT,
     RELATIVE,
     GoalSpec,
     Refusal,
@@ -221,6 +222,30 @@ def _same_goal(session: Session, team_id: str, channel_id: str, spec: GoalSpec) 
     )
 
 
+def _checked(
+    session: Session, team_id: str, channel_id: str, text: str, today: date
+) -> GoalSpec | Refusal:
+    parsed = parse_goal(text, today, custom_kinds(session, team_id))
+    if isinstance(parsed, Refusal):
+        return parsed
+    same = _same_goal(session, team_id, channel_id, parsed)
+    if same is not None:
+        return Refusal(
+            (("goal", describe(parsed)),),
+            (f"this channel already has that goal: #{same.id} (`/impact goals` lists it)",),
+        )
+    return parsed
+
+
+def check_goal(
+    engine: Engine, *, team_id: str, channel_id: str, text: str, today: date
+) -> GoalSpec | Refusal:
+    """What `add_goal` would store, or its refusal, without writing anything (the goal
+    modal's validation): the team's declared metrics count, and so do the channel's goals."""
+    with session_scope(engine) as session:
+        return _checked(session, team_id, channel_id, text, today)
+
+
 def add_goal(
     engine: Engine,
     *,
@@ -240,15 +265,9 @@ def add_goal(
         if existing is not None:
             line = goal_line(session, existing, today)
             return GoalAdded(existing.id or 0, line.spec, existing.baseline, line)
-        parsed = parse_goal(text, today, custom_kinds(session, team_id))
+        parsed = _checked(session, team_id, channel_id, text, today)
         if isinstance(parsed, Refusal):
             return parsed
-        same = _same_goal(session, team_id, channel_id, parsed)
-        if same is not None:
-            return Refusal(
-                (("goal", describe(parsed)),),
-                (f"this channel already has that goal: #{same.id} (`/impact goals` lists it)",),
-            )
         ensure_team(session, team_id)
         baseline = measure_baseline(session, team_id, parsed, today)
         goal = goal_store.add_goal(
@@ -259,7 +278,7 @@ def add_goal(
             baseline=baseline,
             start=today,
             owner=user_id,
-            text=text[:500],
+            text=text[:MAX_TEXT],
             source_ts=source_ts,
         )
         line = goal_line(session, goal, today)

@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.catalogue import Kind
 from bot.core.goals import GoalSpec, Refusal, describe, json_direction, parse_goal, render_goal
@@ -307,3 +309,28 @@ def test_rendered_goals_parse_back(text):
     spec = parse(text)
     assert isinstance(spec, GoalSpec), spec
     assert parse(render_goal(spec)) == spec
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@given(st.integers(min_value=1, max_value=999_999_999))
+@settings(max_examples=200, deadline=None)
+def test_any_grouped_amount_reads_back(amount):
+    for written in (f"{amount:,}", f"${amount:,}", f"{amount:,}".replace(",", " ")):
+        spec = parse(f"donations to {written} by Q1")
+        assert isinstance(spec, GoalSpec) and spec.target == amount, written
+    euro = f"€{amount:,}".replace(",", ".")
+    spec = parse(f"donations to {euro} by Q1")
+    assert isinstance(spec, GoalSpec) and spec.target == amount, euro
+
+
+@given(st.text(max_size=700))
+@settings(max_examples=300, deadline=None)
+def test_a_refusal_never_echoes_more_than_100_characters_of_the_text(text):
+    result = parse(text)
+    if isinstance(result, Refusal):
+        message = result.message()
+        lowered = " ".join(text.lower().split())
+        for start in range(0, max(0, len(lowered) - 100)):
+            assert lowered[start : start + 101] not in message

@@ -31,15 +31,11 @@ def load(engine, points, *, source="csv", account="main", platform=None, custom=
 
 def daily(metric, value, first, last, platform=None):
     days = (last - first).days + 1
-    return [
-        MetricPoint(metric, first + timedelta(days=n), value, platform) for n in range(days)
-    ]
+    return [MetricPoint(metric, first + timedelta(days=n), value, platform) for n in range(days)]
 
 
 def add(engine, text, today=TODAY, channel=CHANNEL):
-    return add_goal(
-        engine, team_id=TEAM, channel_id=channel, text=text, user_id="U1", today=today
-    )
+    return add_goal(engine, team_id=TEAM, channel_id=channel, text=text, user_id="U1", today=today)
 
 
 def test_two_weeks_of_history_are_a_two_week_baseline_not_divided_by_four(engine):
@@ -64,7 +60,10 @@ def test_the_current_average_counts_only_weeks_with_data(engine):
 
 
 def test_an_absolute_flow_goal_counts_from_its_start_day_inclusive(engine):
-    load(engine, [MetricPoint("signups", TODAY, 5), MetricPoint("signups", TODAY - timedelta(days=1), 50)])
+    load(
+        engine,
+        [MetricPoint("signups", TODAY, 5), MetricPoint("signups", TODAY - timedelta(days=1), 50)],
+    )
     add(engine, "signups to 100 by Q1")
     [line] = list_goals(engine, TEAM, CHANNEL, today=TODAY + timedelta(days=8))
     assert line.evaluation.current == 5
@@ -153,3 +152,27 @@ def test_a_rate_goal_set_beyond_its_target_is_met(engine):
     added = add(engine, "CTR above 0.8% by Q1")
     assert isinstance(added, GoalAdded) and isinstance(added.spec, GoalSpec)
     assert added.line.evaluation.status == "met"
+
+
+def test_check_goal_knows_the_teams_metrics_and_goals_and_writes_nothing(engine):
+    from bot.services.goals import check_goal
+
+    load(engine, daily("trial_starts", 3, TODAY, TODAY), custom={"trial_starts": Kind.OUTCOME})
+    spec = check_goal(
+        engine, team_id=TEAM, channel_id=CHANNEL, text="trial starts +5% by Q1", today=TODAY
+    )
+    assert isinstance(spec, GoalSpec) and spec.metric == "trial_starts"
+    added = add(engine, "trial starts +5% by Q1")
+    again = check_goal(
+        engine, team_id=TEAM, channel_id=CHANNEL, text="trial starts +5% by Q1", today=TODAY
+    )
+    assert isinstance(again, Refusal) and f"#{added.goal_id}" in again.message()
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Goal)).all()) == 1
+
+
+def test_money_targets_are_shown_in_the_teams_currency(engine):
+    with session_scope(engine) as session:
+        ensure_team(session, TEAM).settings_json = '{"currency": "EUR"}'
+    added = add(engine, "donations to €5.000 by Q1")
+    assert added.line.description == "donations to €5,000 by Mar 31, 2027"
