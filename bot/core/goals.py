@@ -163,7 +163,7 @@ _NUMBER = re.compile(
 _UP_WORDS = ("at least", "more than", "above", "over", "increase", "grow", "raise", "boost")
 _UP_WORDS += ("improve", "lift")
 _DOWN_WORDS = ("at most", "less than", "below", "under", "reduce", "cut", "decrease", "lower")
-_DOWN_WORDS += ("drop", "shrink")
+_DOWN_WORDS += ("drop", "shrink", "down to")
 _FILLER = frozenset(
     {
         *("by", "to", "from", "on", "of", "in", "via", "the", "our", "my", "we", "at", "for"),
@@ -234,7 +234,12 @@ def _parse(text: str, today: date, custom: dict[str, catalogue.Kind]) -> GoalSpe
         return Refusal((), (f"a goal is one line of at most {MAX_TEXT} characters",))
     line = " ".join(text.replace("−", "-").replace("–", "-").split())
     line = _LEAD.sub("", line, count=1).strip().rstrip(".!")
-    reading = _Reading(line.lower())
+    line = re.sub(r"\s?\b(?:percent|per cent|pct)\b", "%", line.lower())
+    # `up 15%` and `down 5%` are signs
+    line = re.sub(
+        r"\b(?:(up)|down)(?:\s+by)?\s+(?=[$€£¥]?\d)", lambda m: "+" if m[1] else "-", line
+    )
+    reading = _Reading(line)
     if not reading.text:
         reading.problems.append("there is no goal in that message")
         return reading.refuse()

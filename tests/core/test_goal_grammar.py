@@ -190,6 +190,12 @@ def test_numbers_refused_with_the_reason(text, reason):
     assert reason in refusal(text)
 
 
+def test_percent_in_words():
+    assert parse("signups up 15 percent by Q1") == parse("signups +15% by Q1")
+    assert parse("signups down by 5% by Q1") == parse("signups -5% by Q1")
+    assert parse("cost per signup down to $20 by Q1") == parse("cost per signup below 20 by Q1")
+
+
 def test_a_thousand_percent_is_still_accepted():
     assert isinstance(parse("signups +1000% by Q1"), GoalSpec)
 
