@@ -101,10 +101,14 @@ def evaluate(
         status = _cap_status(current, goal, over, elapsed, total_days)
         used = current / goal if goal > 0 else 0.0  # the share of the allowance used
         return Evaluation(base, current, goal, 1.0 if status == MET else used, status, current)
+    reached = current <= goal if down else current >= goal
     progress = _progress(base, current, goal, down)
+    if kind == RELATIVE and not base:  # a change from zero: any rise is one, no fall is
+        reached = current <= 0 if down else current > 0
+        progress = 1.0 if reached else 0.0
     status = _status(
         progress=progress,
-        reached=current <= goal if down else current >= goal,
+        reached=reached,
         fresh_average=kind == RELATIVE and not level,
         start=start,
         deadline=deadline,

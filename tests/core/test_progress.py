@@ -153,3 +153,10 @@ def test_new_and_no_data_are_never_counted_on_track():
     from bot.core.progress import JUDGED
 
     assert "new" not in JUDGED and "no_data" not in JUDGED
+
+
+def test_a_relative_goal_from_a_zero_baseline_is_met_only_by_a_rise():
+    flat = status(kind="relative", target=0.15, baseline=0.0, current=0.0, day=30)
+    assert flat.status != "met" and flat.progress == 0
+    rose = status(kind="relative", target=0.15, baseline=0.0, current=3.0, day=30)
+    assert rose.status == "met" and rose.reported_current is None
