@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.core import catalogue
-from bot.core.money import DEFAULT_CURRENCY, format_money
+from bot.core.money import DEFAULT_CURRENCY, format_money, normalise_currency
 
 EXAMPLES = (
     "signups +15% by Mar 31",
@@ -149,6 +149,8 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _LEAD = re.compile(r"^\s*(?:<@\w+(?:\|[^>]*)?>\s*)?(?:set\s+)?(?:goal\b\s*:?)?\s*", re.I)
 _SCIENTIFIC = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?e[+-]?\d+\b")
 _CURRENCY = "[$€£¥]"
+#: Codes read before an amount (`usd 20`); any ISO 4217 code is read after one (`20 chf`).
+_COMMON_CODES = frozenset(("usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "nzd"))
 _NUMBER = re.compile(
     r"(?:(?<![\d.,])(?P<sign>[+-])\s?|(?<![\w.,+-]))"
     rf"(?P<cur1>{_CURRENCY})?\s?"
@@ -458,7 +460,15 @@ def _take_number(reading: _Reading) -> _Number | None:
     after_by = re.search(r"\bby\s*$", reading.text[: match.start()]) is not None
     shown = f"{sign}{_number(value)}%" if is_pct else f"{sign}{_grouped(value)}"
     reading.understood.append(("target", shown))
-    reading.drop(match.start(), match.end())
+    start, end = match.start(), match.end()
+    # a currency code written out: `5000 eur`, `usd 20`
+    after = re.match(r"\s*([a-z]{3})\b", reading.text[end:])
+    before = re.search(r"\b([a-z]{3})\s*$", reading.text[:start])
+    if after and not is_pct and normalise_currency(after.group(1)):
+        end += after.end()
+    elif before and not sign and before.group(1) in _COMMON_CODES:
+        start = before.start()
+    reading.drop(start, end)
     return _Number(value, is_pct, sign, after_by)
 
 
@@ -572,7 +582,10 @@ def _take_metric(reading: _Reading, custom: dict[str, catalogue.Kind]) -> str | 
 def _check_leftovers(reading: _Reading) -> None:
     rest = [w for w in reading.text.split() if w.strip(":,;+-") not in _FILLER and w.strip("+-")]
     if rest:
-        reading.problems.append(f"I did not understand `{_quote(' '.join(rest))}`")
+        reading.problems.append(
+            f"I did not understand `{_quote(' '.join(rest))}` (a platform is one of "
+            f"{_PLATFORM_LIST})"
+        )
 
 
 # --- rendering ---------------------------------------------------------------------------

@@ -166,6 +166,9 @@ def test_cost_per_something_that_is_not_an_outcome_is_refused():
         ("£1,250.50", 1250.5),
         ("1.234.567", 1_234_567),
         ("2.5k", 2500),
+        ("5000 eur", 5000),
+        ("5,000 CHF", 5000),
+        ("USD 20", 20),
     ],
 )
 def test_number_forms(number, value):
@@ -253,7 +256,7 @@ def test_an_unknown_metric_is_refused():
 
 def test_words_that_are_not_understood_are_not_silently_dropped():
     message = refusal("myspace signups +10% by Q1")
-    assert "myspace" in message
+    assert "`myspace`" in message and "Pinterest" in message
 
 
 # --- dates ---------------------------------------------------------------------------------
