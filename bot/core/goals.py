@@ -278,6 +278,9 @@ def _spec(
         reading.problems.append(f"a negative target (-{number.value:,.10g}) makes no sense")
     elif number.value <= 0:
         reading.problems.append("a target of zero or less makes no sense")
+    if is_ratio(metric) and cost_outcome(metric) is None and not number.is_pct:
+        label = metric_label(metric)
+        reading.problems.append(f"{label} is a percentage: say it with % (`{label} above 1.5%`)")
     if number.is_pct and number.value > MAX_PERCENT:
         reading.problems.append("a percentage above 1,000% makes no sense")
     sign_direction = {"+": INCREASE, "-": REDUCE}.get(number.sign)

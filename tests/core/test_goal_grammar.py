@@ -187,6 +187,7 @@ def test_number_forms(number, value):
         ("signups +0% by Q1", "zero"),
         ("signups +1001% by Q1", "1,000%"),
         ("CTR above 1500% by Q1", "1,000%"),
+        ("engagement rate 20 by Q1", "say it with %"),
     ],
 )
 def test_numbers_refused_with_the_reason(text, reason):
