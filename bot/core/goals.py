@@ -290,14 +290,14 @@ def _spec(
         return reading.refuse()
     direction = sign_direction or direction
     direction = direction or (REDUCE if lower_is_better(metric) else INCREASE)
-    kind, target = _kind_and_target(metric, number, direction)
+    kind, target = _kind_and_target(metric, number)
     if kind == RELATIVE and direction == REDUCE and target >= 1:
         reading.problems.append("a reduction of 100% or more makes no sense")
         return reading.refuse()
     return GoalSpec(metric, kind, round(target, 10), deadline, platform, direction)
 
 
-def _kind_and_target(metric: str, number: _Number, direction: str) -> tuple[str, float]:
+def _kind_and_target(metric: str, number: _Number) -> tuple[str, float]:
     """`+15%` of anything is a change; a percentage of a rate without a change sign or
     `by` is its level (`CTR 1.5%`); an amount of a ratio is its level (`cost per signup 20`)."""
     if number.is_pct:
