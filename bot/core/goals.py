@@ -33,6 +33,16 @@ EXAMPLES = (
     "Instagram link clicks to 2,000 by 2027-01-31",
 )
 
+#: Examples closer to what was asked, by a word of the metric understood.
+_EXAMPLES_FOR = {
+    "cost per": (
+        "cost per signup below $20 by Mar 31",
+        "reduce cost per order by 10% by next month",
+    ),
+    "rate": ("engagement rate 3% on tiktok by Dec 15", "CTR above 1.5% by end of Q1"),
+    "ctr": ("CTR above 1.5% by end of Q1", "engagement rate 3% on tiktok by Dec 15"),
+}
+
 RELATIVE, ABSOLUTE, RATE = "relative", "absolute", "rate"
 INCREASE, REDUCE = "increase", "reduce"
 
@@ -196,7 +206,9 @@ class _Reading:
     problems: list[str] = field(default_factory=list)
 
     def refuse(self) -> Refusal:
-        return Refusal(tuple(self.understood), tuple(self.problems))
+        said = dict(self.understood).get("metric", "").lower()
+        examples = next((e for key, e in _EXAMPLES_FOR.items() if key in said), EXAMPLES)
+        return Refusal(tuple(self.understood), tuple(self.problems), examples)
 
     def drop(self, start: int, end: int) -> None:
         self.text = " ".join((self.text[:start] + " " + self.text[end:]).split())

@@ -144,6 +144,13 @@ def test_reduce_cost_per_order_by_a_share():
     )
 
 
+def test_a_refused_cost_goal_shows_cost_examples_that_parse():
+    result = parse("cost per signup below $20 by Feb 30")
+    assert isinstance(result, Refusal)
+    assert all("cost per" in e for e in result.examples) and len(result.examples) == 2
+    assert all(isinstance(parse(e), GoalSpec) for e in result.examples)
+
+
 def test_cost_per_something_that_is_not_an_outcome_is_refused():
     assert "not an outcome" in refusal("cost per like below 1 by Q1")
 
