@@ -108,6 +108,7 @@ def evaluate(
         progress = 1.0 if reached else 0.0
     status = _status(
         progress=progress,
+        paced=base is not None and (base > goal if down else base < goal),
         reached=reached,
         fresh_average=kind == RELATIVE and not level,
         start=start,
@@ -132,6 +133,7 @@ def _progress(base: float | None, current: float, goal: float, down: bool) -> fl
 def _status(
     *,
     progress: float,
+    paced: bool,
     reached: bool,
     fresh_average: bool,
     start: date,
@@ -147,7 +149,8 @@ def _status(
         return NEW
     if over:
         return OFF_TRACK  # the deadline has passed without meeting the target
-    projected = progress * total_days / elapsed
+    # without a baseline short of the target there is no pace: only how close it is now
+    projected = progress * total_days / elapsed if paced else progress
     if projected >= 1:
         return ON_TRACK
     if projected >= AT_RISK_SHARE:

@@ -160,3 +160,10 @@ def test_a_relative_goal_from_a_zero_baseline_is_met_only_by_a_rise():
     assert flat.status != "met" and flat.progress == 0
     rose = status(kind="relative", target=0.15, baseline=0.0, current=3.0, day=30)
     assert rose.status == "met" and rose.reported_current is None
+
+
+def test_a_rate_that_fell_below_a_target_it_started_beyond_is_not_projected_on_track():
+    # CTR was 0.92% when "CTR above 0.8%" was set; half way it is 0.75%: no pace to project
+    e = judge(day=50, current=0.0075)
+    assert e.status == "at_risk"  # 94% of the target
+    assert judge(day=50, current=0.006).status == "off_track"
