@@ -351,3 +351,12 @@ def test_a_refusal_never_echoes_more_than_100_characters_of_the_text(text):
         lowered = " ".join(text.lower().split())
         for start in range(0, max(0, len(lowered) - 100)):
             assert lowered[start : start + 101] not in message
+
+
+@given(st.integers(min_value=0, max_value=360))
+@settings(max_examples=200, deadline=None)
+def test_any_coming_day_reads_back_in_each_form(days):
+    day = date.fromordinal(TODAY.toordinal() + days)
+    for written in (day.isoformat(), f"{day:%b} {day.day}", f"{day:%B} {day.day}, {day.year}"):
+        spec = parse(f"signups +10% by {written}")
+        assert isinstance(spec, GoalSpec) and spec.deadline == day, written
