@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.core import catalogue
 from bot.core.catalogue import Kind
 from bot.core.frame import ALL, GROSS_REVENUE, REPLY_HOURS, UNATTRIBUTED, Frame, build_frame
-from bot.core.goals import RELATIVE, GoalSpec, describe
+from bot.core.goals import (
+    RATE,
+    REDUCE,
+    RELATIVE,
+    GoalSpec,
+    describe,
+    is_level_goal,
+    is_ratio,
+    json_direction,
+)
+from bot.core.goals import is_money_metric as _is_money_goal
 from bot.core.insights import (
     ALARM,
     DEFAULT_THRESHOLDS,
@@ -31,7 +40,7 @@ from bot.core.insights import (
     times,
 )
 from bot.core.model import PostRecord
-from bot.core.money import DEFAULT_CURRENCY
+from bot.core.money import DEFAULT_CURRENCY, format_money
 from bot.core.periods import IsoWeek, trailing_weeks
 from bot.core.progress import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, Evaluation
 from bot.core.stats import Stat, judge
@@ -53,10 +62,26 @@ class GoalLine:
     hint: str | None = None
     #: Status as of the week before (goal events: met this week, newly off track).
     previous_status: str | None = None
+    #: The team's currency, for money targets (`cost per order below $20`).
+    currency: str = DEFAULT_CURRENCY
 
     @property
     def description(self) -> str:
-        return describe(self.spec)
+        return describe(self.spec, self.currency)
+
+    @property
+    def baseline_text(self) -> str | None:
+        """The baseline as measured when the goal was set: `2.10%`, `$25`, `70.0 a week`."""
+        base, spec = self.evaluation.baseline, self.spec
+        if base is None:
+            return None
+        if _is_money_goal(spec.metric):
+            return format_money(base, self.currency, compact=False)
+        if spec.kind == RATE or is_ratio(spec.metric):
+            return f"{base * 100:.2f}%"
+        if spec.kind == RELATIVE and not is_level_goal(spec.metric):
+            return f"{base:,.1f} a week"
+        return f"{base:,.10g}"
 
     @property
     def judged(self) -> bool:
@@ -70,7 +95,7 @@ class GoalLine:
             "platform": self.spec.platform,
             "target": self.spec.target,
             "kind": self.spec.kind,
-            "direction": "down" if self.spec.direction in ("reduce", "down") else "up",
+            "direction": json_direction(self.spec),
             "current": _round(e.reported_current),
             "baseline": _round(e.baseline),
             "progress": _round(e.progress, 3),
@@ -605,22 +630,31 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, "just set" if status == "new" else status)
 
 
-def goal_value_text(line: GoalLine, currency: str = DEFAULT_CURRENCY) -> str:
-    """`+9% of +15%`, `1,240 of 2,000`, `$167k of $150k`, for people."""
-    from bot.core.money import format_money
-
+def goal_value_text(line: GoalLine, currency: str | None = None) -> str:
+    """`+9% of +15%`, `1,240 of 2,000`, `$167k of $150k`, `$25, target below $20`."""
     e, spec = line.evaluation, line.spec
+    currency = currency or line.currency
     if e.status == NO_DATA or e.current is None:
-        return line.hint or "no data yet"
+        return "no data yet" + (f" ({line.hint})" if line.hint else "")
+    reduce = spec.direction == REDUCE
     if spec.kind == RELATIVE:
         now = pct(e.reported_current) if e.reported_current is not None else "n/a"
-        sign = "−" if spec.direction in ("reduce", "down") else "+"
-        return f"{now} of {sign}{spec.target:.0%}"
-    if spec.kind == "rate":
-        return f"{e.current * 100:.2f}% of {spec.target * 100:.3g}%"
-    if catalogue.is_money(spec.metric) or spec.metric.startswith("cost_per_"):
-        return f"{format_money(e.current, currency)} of {format_money(spec.target, currency)}"
-    return f"{e.current:,.0f} of {spec.target:,.0f}"
+        sign = "−" if reduce else "+"
+        return f"{now} of {sign}{spec.target * 100:.3g}%"
+
+    def shown(value: float, is_target: bool = False) -> str:
+        if _is_money_goal(spec.metric):
+            return format_money(value, currency)
+        if spec.kind == RATE:
+            return f"{value * 100:.3g}%" if is_target else f"{value * 100:.2f}%"
+        return f"{value:,.0f}"
+
+    if spec.kind == RATE:
+        word = "below" if reduce else "above"
+        return f"{shown(e.current)}, target {word} {shown(spec.target, is_target=True)}"
+    if reduce:
+        return f"{shown(e.current)} of at most {shown(spec.target)}"
+    return f"{shown(e.current)} of {shown(spec.target)}"
 
 
 __all__ = [

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import catalogue
-from bot.core.goals import GoalSpec, Refusal, parse_date, parse_goal, render_goal
+from bot.core.goals import (
+    GoalSpec,
+    Refusal,
+    cost_outcome,
+    is_ratio,
+    parse_date,
+    parse_goal,
+    render_goal,
+)
 
 TODAY = date(2026, 11, 23)
 
@@ -126,20 +134,32 @@ def test_any_text_parses_or_explains(text):
         assert result.examples and result.message()
 
 
-goal_specs = st.builds(
-    lambda metric, platform, pct, amount, days, reduce: GoalSpec(
+CUSTOM = {"trial_starts": catalogue.Kind.OUTCOME, "pledges": catalogue.Kind.MONEY}
+GOAL_METRICS = [*sorted(catalogue.METRICS), "cost_per_order", "cost_per_lead", *CUSTOM]
+GOAL_METRICS += ["cost_per_trial_starts"]
+
+
+def _spec(metric, platform, pct, amount, days, reduce):
+    if pct:
+        kind, target = "relative", round(amount / 1000, 3)
+    elif is_ratio(metric):
+        kind = "rate"
+        target = float(amount) if cost_outcome(metric) else round(amount / 1000, 3)
+    else:
+        kind, target = "absolute", float(amount)
+    return GoalSpec(
         metric=metric,
-        kind="rate" if catalogue.METRICS[metric].ratio_of else ("relative" if pct else "absolute"),
-        target=(
-            round(amount / 1000, 3)
-            if catalogue.METRICS[metric].ratio_of
-            else (round(amount / 1000, 3) if pct else float(amount))
-        ),
+        kind=kind,
+        target=target,
         deadline=date.fromordinal(TODAY.toordinal() + days),
         platform=platform,
         direction="reduce" if reduce else "increase",
-    ),
-    metric=st.sampled_from(sorted(catalogue.METRICS)),
+    )
+
+
+goal_specs = st.builds(
+    _spec,
+    metric=st.sampled_from(GOAL_METRICS),
     platform=st.one_of(st.none(), st.sampled_from(sorted(catalogue.PLATFORMS))),
     pct=st.booleans(),
     amount=st.integers(min_value=1, max_value=990),
@@ -151,4 +171,4 @@ goal_specs = st.builds(
 @given(goal_specs)
 @settings(max_examples=300, deadline=None)
 def test_a_rendered_goal_parses_back_to_itself(spec):
-    assert parse_goal(render_goal(spec), TODAY) == spec
+    assert parse_goal(render_goal(spec), TODAY, custom=CUSTOM) == spec

@@ -61,7 +61,7 @@ def goal(
         status=status,
         reported_current=current,
     )
-    return GoalLine(goal_id, spec, evaluation, owner, None, previous)
+    return GoalLine(goal_id, spec, evaluation, owner, None, previous_status=previous)
 
 
 def judge(

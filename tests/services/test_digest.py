@@ -94,7 +94,7 @@ def test_same_inputs_same_output(engine):
 
 
 def test_block_kit_limits(engine):
-    _, digest = demo_digest(engine, goals=["signups +15% by end of Q1"] * 14)
+    _, digest = demo_digest(engine, goals=[f"signups +{n}% by end of Q1" for n in range(1, 15)])
     message = render_digest(digest)
     blocks = message["blocks"]
     assert len(blocks) <= 50 and message["text"].startswith("Impact digest · Nov 16–22")
@@ -138,7 +138,7 @@ def test_goal_baseline_is_measured_when_set(engine):
         engine,
         team_id=info.team_id,
         channel_id=info.channel_id,
-        text="linkedin signups +10% by Q1",
+        text="linkedin signups +12% by Q1",  # the same goal twice would be refused
         user_id="U1",
         today=TODAY,
         source_ts="1700000000.1",
@@ -147,7 +147,7 @@ def test_goal_baseline_is_measured_when_set(engine):
         engine,
         team_id=info.team_id,
         channel_id=info.channel_id,
-        text="linkedin signups +10% by Q1",
+        text="linkedin signups +12% by Q1",
         user_id="U1",
         today=TODAY,
         source_ts="1700000000.1",
