@@ -311,11 +311,13 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-def goal_value_text(line: GoalLine) -> str:
-    """`+9% of +15%`, `1,240 of 2,000`, `$25, target below $20`, for people."""
+def goal_value_text(line: GoalLine, currency: str | None = None) -> str:
+    """`+9% of +15%`, `1,240 of 2,000`, `$25, target below $20`, for people; money in
+    `currency`, else the line's (the team's)."""
     e, spec = line.evaluation, line.spec
+    currency = currency or line.currency
     if e.status == NO_DATA or e.current is None:
-        return "no data yet" + (f" ({line.hint})" if line.hint else "")
+        return line.hint or "no data yet"
     reduce = spec.direction == REDUCE
     if spec.kind == RELATIVE:
         now = pct(e.reported_current) if e.reported_current is not None else "n/a"
@@ -324,7 +326,7 @@ def goal_value_text(line: GoalLine) -> str:
 
     def shown(value: float, is_target: bool = False) -> str:
         if _is_money_goal(spec.metric):
-            return format_money(value, line.currency, compact=False)
+            return format_money(value, currency)
         if spec.kind == RATE:
             return f"{value * 100:.3g}%" if is_target else f"{value * 100:.2f}%"
         return f"{value:,.0f}"

@@ -191,7 +191,12 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
     )
     hint = _hint(session, goal, spec, evaluation) if evaluation.status == NO_DATA else None
     return GoalLine(
-        goal.id or 0, spec, evaluation, goal.owner_user_id, hint, _currency(session, goal.team_id)
+        goal.id or 0,
+        spec,
+        evaluation,
+        owner=goal.owner_user_id,
+        hint=hint,
+        currency=_currency(session, goal.team_id),
     )
 
 
