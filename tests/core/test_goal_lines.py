@@ -25,7 +25,7 @@ def line(text, *, baseline, current, day=14, currency="USD", hint=None):
         today=date.fromordinal(start.toordinal() + day),
         level=spec.kind == "rate",
     )
-    return GoalLine(7, spec, evaluation, "U1", hint, currency)
+    return GoalLine(7, spec, evaluation, owner="U1", hint=hint, currency=currency)
 
 
 def test_a_ctr_goal_set_above_its_target_reads_met():
