@@ -312,12 +312,11 @@ def status_label(status: str) -> str:
 
 
 def goal_value_text(line: GoalLine, currency: str | None = None) -> str:
-    """`+9% of +15%`, `1,240 of 2,000`, `$25, target below $20`, for people; money in
-    `currency`, else the line's (the team's)."""
+    """`+9% of +15%`, `1,240 of 2,000`, `$167k of $150k`, `$25, target below $20`."""
     e, spec = line.evaluation, line.spec
     currency = currency or line.currency
     if e.status == NO_DATA or e.current is None:
-        return line.hint or "no data yet"
+        return "no data yet" + (f" ({line.hint})" if line.hint else "")
     reduce = spec.direction == REDUCE
     if spec.kind == RELATIVE:
         now = pct(e.reported_current) if e.reported_current is not None else "n/a"

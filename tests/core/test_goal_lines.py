@@ -60,7 +60,7 @@ def test_no_data_says_how_to_get_it():
         current=None,
         hint="no spend yet: import it as CSV rows with metric `spend` and kind `cost`",
     )
-    assert goal_value_text(goal).startswith("no spend yet: import it as CSV rows")
+    assert goal_value_text(goal).startswith("no data yet (no spend yet: import it as CSV rows")
 
 
 def test_a_spend_cap_reads_at_most():
