@@ -194,8 +194,8 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
         goal.id or 0,
         spec,
         evaluation,
-        owner=goal.owner_user_id,
-        hint=hint,
+        goal.owner_user_id,
+        hint,
         currency=_currency(session, goal.team_id),
     )
 

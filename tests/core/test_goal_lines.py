@@ -25,7 +25,7 @@ def line(text, *, baseline, current, day=14, currency="USD", hint=None):
         today=date.fromordinal(start.toordinal() + day),
         level=spec.kind == "rate",
     )
-    return GoalLine(7, spec, evaluation, owner="U1", hint=hint, currency=currency)
+    return GoalLine(7, spec, evaluation, "U1", hint, currency=currency)
 
 
 def test_a_ctr_goal_set_above_its_target_reads_met():
@@ -60,7 +60,7 @@ def test_no_data_says_how_to_get_it():
         current=None,
         hint="no spend yet: import it as CSV rows with metric `spend` and kind `cost`",
     )
-    assert goal_value_text(goal).startswith("no data yet (no spend yet: import it as CSV rows")
+    assert goal_value_text(goal).startswith("no data yet (no spend yet: import it as CSV")
 
 
 def test_a_spend_cap_reads_at_most():
