@@ -41,6 +41,7 @@ def test_cost_per_order_reads_in_money_and_down():
     goal = line("cost per order below $20 by Q1", baseline=25.0, current=22.5, currency="EUR")
     assert goal.description == "cost per order below €20 by Mar 31, 2027"
     assert goal_value_text(goal) == "€22.50, target below €20"
+    assert goal_value_text(goal, "GBP") == "£22.50, target below £20"
     assert goal.baseline_text == "€25"
     data = goal.to_json()
     assert (data["metric"], data["direction"], data["kind"]) == ("cost_per_order", "down", "rate")
@@ -66,3 +67,9 @@ def test_a_spend_cap_reads_at_most():
     goal = line("spend to $5,000 by Q1", baseline=0.0, current=1200.0)
     assert goal.description == "spend at most $5,000 by Mar 31, 2027"
     assert goal_value_text(goal) == "$1,200 of at most $5,000"
+
+
+def test_large_money_amounts_are_compact():
+    goal = line("donations to $150,000 by Q1", baseline=0.0, current=167_000.0)
+    assert goal_value_text(goal) == "$167k of $150k"
+    assert goal.description == "donations to $150,000 by Mar 31, 2027"
