@@ -40,12 +40,14 @@ METRICS = (
 )
 DAYS, CONNECTIONS, POSTS, GOALS = 730, 50, 20_000, 20
 TODAY = date(2026, 11, 23)
+#: Five kinds of goal; each is set four times with a different target (identical goals in a
+#: channel are refused), so the team has 20 goals.
 GOAL_TEXTS = (
-    "signups +15% by end of Q1",
-    "instagram link clicks to 2,000 by Dec 31",
-    "donations +10% by Q2",
-    "linkedin signups to 400 by end of March",
-    "engagement rate 3% on tiktok by Dec 15",
+    "signups +{n}% by end of Q1",
+    "instagram link clicks to {n},000 by Dec 31",
+    "donations +{n}% by Q2",
+    "linkedin signups to {n}00 by end of March",
+    "engagement rate {n}% on tiktok by Dec 15",
 )
 
 
@@ -170,20 +172,25 @@ def load_postgres(url: str, schema: str) -> int:
 
 
 def add_goals(url: str, connect_args: dict | None = None) -> None:  # type: ignore[type-arg]
+    from bot.core.goals import Refusal
     from bot.services.goals import add_goal
     from storage.db import make_engine
 
     engine = make_engine(url, **({"connect_args": connect_args} if connect_args else {}))
+    stored = 0
     for index in range(GOALS):
-        add_goal(
+        result = add_goal(
             engine,
             team_id=TEAM,
             channel_id=CHANNEL,
-            text=GOAL_TEXTS[index % len(GOAL_TEXTS)],
+            text=GOAL_TEXTS[index % len(GOAL_TEXTS)].format(n=2 + index // len(GOAL_TEXTS)),
             user_id="U1",
             today=TODAY - timedelta(weeks=4),
         )
+        stored += not isinstance(result, Refusal)
     engine.dispose()
+    if stored != GOALS:
+        raise RuntimeError(f"only {stored} of {GOALS} bench goals were stored")
 
 
 def measure(url: str, schema: str | None, queue) -> None:  # type: ignore[no-untyped-def]

@@ -42,7 +42,6 @@ from storage.tables import Goal, Team
 from storage.weekly import latest_level, metric_sum
 
 WINDOW_WEEKS = 4
-EVER = date(2000, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +58,31 @@ def _flow_total(
     """(sum, rows) of a flow metric; interactions from their parts when not reported as such,
     revenue net of refunds (product.md 3.1: revenue is judged net)."""
     if metric == "interactions":
-        total, rows = metric_sum(session, team_id, ["interactions"], platform, days)
+        total, rows = _sum(session, team_id, ("interactions",), platform, days)
         if rows:
             return total, rows
-        return metric_sum(session, team_id, catalogue.INTERACTION_PARTS, platform, days)
-    total, rows = metric_sum(session, team_id, [metric], platform, days)
+        return _sum(session, team_id, catalogue.INTERACTION_PARTS, platform, days)
+    total, rows = _sum(session, team_id, (metric,), platform, days)
     if metric == "revenue" and rows:
-        refunds, _ = metric_sum(session, team_id, ["refunds"], platform, days)
+        refunds, _ = _sum(session, team_id, ("refunds",), platform, days)
         total -= refunds
     return total, rows
+
+
+def _sum(
+    session: Session,
+    team_id: str,
+    metrics: tuple[str, ...],
+    platform: str | None,
+    days: DateRange,
+) -> tuple[float, int]:
+    """metric_sum, remembered for the life of the session: a digest evaluates its goals as of
+    two days, and goals of one team ask for the same sums again and again."""
+    cache = session.info.setdefault("goal_sums", {})
+    key = (team_id, metrics, platform, days)
+    if key not in cache:
+        cache[key] = metric_sum(session, team_id, list(metrics), platform, days)
+    return cache[key]
 
 
 def _ratio_parts(metric: str) -> tuple[str, str]:
@@ -150,18 +165,25 @@ def measure_current(
         )
         if rows:
             return total
-    _, ever = _flow_total(session, team_id, spec.metric, spec.platform, DateRange(EVER, today))
-    return 0.0 if ever else None
+    # no point since the start: 0 if the metric had data in the goal's life (from its
+    # baseline weeks on), else no data at all
+    life = DateRange(_span(_weeks_before(start)).start, max(today, start))
+    _, seen = _flow_total(session, team_id, spec.metric, spec.platform, life)
+    return 0.0 if seen else None
 
 
 _RATIOS = frozenset(name for name, m in catalogue.METRICS.items() if m.ratio_of)
 
 
-def _missing_metric(session: Session, team_id: str, spec: GoalSpec) -> str:
-    """The metric whose absence leaves a goal without data (spend for cost per outcome)."""
+def _missing_metric(
+    session: Session, team_id: str, spec: GoalSpec, start: date, today: date
+) -> str:
+    """The metric whose absence leaves a goal without data (spend for cost per outcome),
+    looked for over the goal's life: from its baseline weeks to today."""
+    life = DateRange(_span(_weeks_before(start)).start, max(today, start))
     if cost_outcome(spec.metric) is not None or spec.metric in _RATIOS:
         for part in _ratio_parts(spec.metric):
-            _, rows = _flow_total(session, team_id, part, spec.platform, DateRange(EVER, date.max))
+            _, rows = _flow_total(session, team_id, part, spec.platform, life)
             if not rows:
                 return part
     return spec.metric
@@ -189,7 +211,7 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
         today=today,
         level=is_level_goal(spec.metric),
     )
-    hint = _hint(session, goal, spec, evaluation) if evaluation.status == NO_DATA else None
+    hint = _hint(session, goal, spec, evaluation, today) if evaluation.status == NO_DATA else None
     return GoalLine(
         goal.id or 0,
         spec,
@@ -200,13 +222,13 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
     )
 
 
-def _hint(session: Session, goal: Goal, spec: GoalSpec, evaluation: Evaluation) -> str:
+def _hint(session: Session, goal: Goal, spec: GoalSpec, evaluation: Evaluation, today: date) -> str:
     if evaluation.current is not None:  # data now, but none before the goal to compare with
         return (
             f"no {metric_label(spec.metric)} in the 4 weeks before the goal was set, "
             "so there is no baseline to compare with"
         )
-    missing = _missing_metric(session, goal.team_id, spec)
+    missing = _missing_metric(session, goal.team_id, spec, goal.start_date, today)
     return no_data_hint(
         missing,
         spec.platform,
