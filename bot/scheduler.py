@@ -172,6 +172,7 @@ class DigestScheduler:
     # --- the clock --------------------------------------------------------------------
     def start(self) -> DigestScheduler:
         """Run in the background: cron jobs per schedule plus the minute job."""
+        self.runtime.settings.check_secret_key_to_start(self.runtime.vault is not None)
         scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
         )
