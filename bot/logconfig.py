@@ -42,7 +42,7 @@ class TextFormatter(logging.Formatter):
     """The plain format, with tracebacks scrubbed too (an exception's text may quote a URL
     and the token in its query)."""
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:
         return scrub(super().formatException(ei))
 
 

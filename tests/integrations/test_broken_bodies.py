@@ -74,7 +74,10 @@ def test_a_body_broken_every_time_is_a_readable_source_unavailable(case):
     assert GOOD_TOKEN not in str(err.value) and "access_token" not in str(err.value)
 
 
-def two_pages(api: StandIn, broken: Reply = Reply(200, BODY, cut_after=25)) -> None:
+CUT = Reply(200, BODY, cut_after=25)
+
+
+def two_pages(api: StandIn, broken: Reply = CUT) -> None:
     """Page 1234 answers; page 5678 cuts every insights answer off mid-transfer (or answers
     `broken`)."""
 
