@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.core.schedule import backoff
 from storage.db import session_scope
+from storage.metrics import insert_if_absent
 from storage.tables import DigestRun
 
 CLAIMED, RETRYING, POSTED, FAILED, SKIPPED = "claimed", "retrying", "posted", "failed", "skipped"
@@ -45,22 +45,25 @@ def claim(
 ) -> Claim | None:
     """Claim the run, or take over one that is due for a retry or stale. None: someone else
     has it (or it is done)."""
-    try:
-        with session_scope(engine) as session:
-            run = DigestRun(
-                team_id=team_id,
-                channel_id=channel_id,
-                week=week,
-                status=CLAIMED,
-                attempts=1,
-                claimed_by=instance,
-                claimed_at=now,
-            )
-            session.add(run)
-            session.flush()
-            return Claim(run.id or 0, team_id, channel_id, week, 1)
-    except IntegrityError:
-        pass
+    with session_scope(engine) as session:
+        run = DigestRun(
+            team_id=team_id,
+            channel_id=channel_id,
+            week=week,
+            status=CLAIMED,
+            attempts=1,
+            claimed_by=instance,
+            claimed_at=now,
+        )
+        if insert_if_absent(session, run, ("team_id", "channel_id", "week")):
+            run_id = session.exec(
+                select(DigestRun.id).where(
+                    DigestRun.team_id == team_id,
+                    DigestRun.channel_id == channel_id,
+                    DigestRun.week == week,
+                )
+            ).one()
+            return Claim(run_id or 0, team_id, channel_id, week, 1)
     return _take_over(engine, team_id, channel_id, week, instance, now)
 
 
