@@ -112,6 +112,23 @@ def test_a_post_slack_accepted_but_whose_answer_was_lost_is_not_posted_again(wor
     assert_exactly_one_digest_with_one_chart(runtime, slack)
 
 
+def test_a_post_whose_connection_dropped_after_slack_took_it_is_not_sent_again(world):
+    """slack_sdk retries a dropped connection by itself; for chat.postMessage that would
+    post a second message, since Slack may well have received the first."""
+    runtime, slack = world
+
+    def accepted_then_dropped(call: Call) -> Reply:
+        slack._post_message(call)
+        return Reply(drop=True)
+
+    slack.route("POST", "/api/chat.postMessage", accepted_then_dropped, times=1)
+    scheduler = DigestScheduler(runtime)
+    assert [r.status for r in scheduler.tick(MONDAY_9_BERLIN)] == ["retrying"]
+    assert len(slack.messages("C0DEMO")) == 1
+    assert [r.status for r in scheduler.tick(MONDAY_9_BERLIN + timedelta(minutes=2))] == ["posted"]
+    assert_exactly_one_digest_with_one_chart(runtime, slack)
+
+
 def _doomed_scheduler(url: str, schema: str | None, api_url: str) -> None:
     from bot.bootstrap import Runtime
     from storage.db import make_engine

@@ -62,6 +62,8 @@ class Reply:
     #: terminating chunk never comes; otherwise Content-Length still announces the whole body.
     cut_after: int | None = None
     chunked: bool = False
+    #: Close the connection without answering at all (the request was received).
+    drop: bool = False
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, bytes):
@@ -170,6 +172,10 @@ class StandIn:
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload, content_type = reply.encoded()
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 try:
                     self.send_response(reply.status)
                     headers = {"Content-Type": content_type, **reply.headers}
