@@ -89,6 +89,12 @@ def handle_outcome_webhook(
         return 400, {"error": event}
     try:
         with session_scope(runtime.engine) as session:
+            # one delivery of a feed at a time sums the day: replicas storing events of the
+            # same day at once each saw only their own and the last total written won
+            # (a no-op on SQLite, where writers are serialised anyway)
+            session.execute(
+                select(OutcomeFeed.id).where(OutcomeFeed.id == feed_id).with_for_update()
+            )
             session.add(
                 OutcomeEvent(
                     feed_id=feed_id or 0,

@@ -174,3 +174,35 @@ def test_a_new_teams_first_commands_on_two_servers_are_both_answered(two_replica
         for i in range(4):
             wait_for(lambda i=i, team=team: slack.responses(f"{team}-{i}"))
         assert count(engine, Team, Team.id == team) == 1
+
+
+def test_outcome_events_delivered_to_every_replica_at_once_all_count(engine):
+    """Different events for one day arriving together: each replica sums the day's events
+    after storing its own; without a lock each saw only its own and the last one won."""
+    import json
+    import time
+
+    from bot.bootstrap import Runtime
+    from bot.services.webhooks import create_feed, handle_outcome_webhook, sign
+    from bot.settings import Settings
+    from storage.tables import MetricPointRow
+
+    runtime = Runtime(Settings.from_env({}), engine, Vault(generate_key()))
+    slug, secret = create_feed(runtime, "THOOK", "Donorbox")
+    for r in range(ROUNDS):
+        day = f"2026-11-{10 + r}"
+
+        def deliver(i: int, day=day) -> int:
+            body = json.dumps({"metric": "donations", "value": 1, "date": day, "id": f"{day}-{i}"})
+            ts = str(int(time.time()))
+            headers = {
+                "X-Impact-Timestamp": ts,
+                "X-Impact-Signature": sign(secret, ts, body.encode()),
+            }
+            return handle_outcome_webhook(runtime, slug, headers, body.encode())[0]
+
+        assert at_once(deliver) == [200] * REPLICAS
+        with session_scope(engine) as s:
+            points = s.exec(select(MetricPointRow).where(MetricPointRow.team_id == "THOOK")).all()
+            by_day = {str(p.day): p.value for p in points}
+        assert by_day[day] == REPLICAS
