@@ -34,9 +34,10 @@ KEY_HELP = (
     "with one key cannot be read with another)."
 )
 START_KEY_HELP = (
-    KEY_HELP + "\nImpact will not start without it: connecting a platform would fail only after "
-    "someone filled the connect form. To start anyway (no platform can be connected), set "
-    "IMPACT_REQUIRE_SECRET_KEY=false."
+    KEY_HELP + "\n(`impact keygen >> .env` does it for the .env of the directory you run impact"
+    "\nfrom; or set the variable in the environment.) Impact does not start without it:"
+    "\nconnecting a platform would fail only after someone filled the connect form. To start"
+    "\nanyway, with no platform connectable, set IMPACT_REQUIRE_SECRET_KEY=false."
 )
 
 
