@@ -86,6 +86,7 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        form: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """The parsed JSON body. Raises the classifier's error, or after the retries
@@ -101,6 +102,7 @@ class HttpClient:
                     url,
                     params=params,
                     json=json_body,
+                    data=form,
                     headers=headers,
                     timeout=self.config.timeout_seconds,
                 )

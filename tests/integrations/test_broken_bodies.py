@@ -8,17 +8,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from bot.bootstrap import Runtime
+from bot.core.model import Credentials, DateRange
 from bot.scheduler import DigestScheduler
 from bot.services.connections import connect
 from bot.settings import Settings
-from integrations.base import SourceConfig, SourceUnavailable
+from integrations.base import AuthExpired, SourceConfig, SourceUnavailable, SyncWarnings
+from integrations.ga4 import GA4Connector
 from integrations.http import HttpClient
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
@@ -30,6 +32,7 @@ BODY = {"data": [{"name": "page_follows", "values": [{"value": n} for n in range
 GOOD_TOKEN = "EAAgoodPageToken0123456789abcdef"
 CUT_TOKEN = "EAAcutPageToken0123456789abcdefg"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+DAYS = DateRange(date(2026, 11, 9), date(2026, 11, 10))
 
 BROKEN = {
     "content-length cut": Reply(200, BODY, cut_after=25),
@@ -198,3 +201,51 @@ def test_any_failure_of_one_connection_is_recorded_and_the_others_sync(engine, b
     state, detail = health(engine)["5678"]
     assert state == "failing" and detail and CUT_TOKEN not in detail
     assert points(engine, "1234") > 0
+
+
+REFRESH = Credentials(
+    {
+        "property_id": "999",
+        "refresh_token": "1//refreshSecret0123456789",
+        "client_id": "cid",
+        "client_secret": "GOCSPXclientSecret0123",
+    }
+)
+
+
+def ga4(api: StandIn, waits: list[float]) -> GA4Connector:
+    return GA4Connector(
+        SourceConfig(
+            base_url=api.url, max_retries=2, sleep=waits.append, token_url=f"{api.url}/token"
+        )
+    )
+
+
+def test_a_token_exchange_cut_off_mid_transfer_is_retried_not_taken_for_an_expired_token():
+    with StandIn() as api:
+        api.route("POST", "/token", Reply(200, {"access_token": "ya29.fresh", "expires_in": 3600}))
+        api.route(
+            "POST", "/token", Reply(200, {"access_token": "ya29.fresh"}, cut_after=5), times=1
+        )
+        api.route("POST", "/token", Reply(503, "unavailable"), times=1)
+        api.route("POST", "/v1beta/properties/999:runReport", Reply(200, {"rowCount": 0}))
+        waits: list[float] = []
+        assert list(ga4(api, waits).metric_points(REFRESH, DAYS, SyncWarnings())) == []
+        assert len(api.calls("POST", "/token")) == 3 and len(waits) == 2
+        report = api.calls("POST", "/v1beta/properties/999:runReport")[0]
+        assert report.headers["Authorization"] == "Bearer ya29.fresh"
+
+
+def test_a_token_endpoint_that_stays_down_is_unavailable_and_a_refusal_is_expired():
+    with StandIn() as api:
+        api.route("POST", "/token", Reply(200, {"access_token": "x"}, cut_after=3))
+        with pytest.raises(SourceUnavailable) as down:
+            list(ga4(api, []).metric_points(REFRESH, DAYS, SyncWarnings()))
+        assert len(api.calls("POST", "/token")) == 3
+        api.reset()
+        api.route("POST", "/token", Reply(400, {"error": "invalid_grant"}))
+        with pytest.raises(AuthExpired):
+            list(ga4(api, []).metric_points(REFRESH, DAYS, SyncWarnings()))
+        assert len(api.calls("POST", "/token")) == 1  # a refusal is not retried
+    for secret in ("refreshSecret", "GOCSPXclientSecret"):
+        assert secret not in str(down.value)
