@@ -8,6 +8,7 @@ import re
 import sys
 import threading
 import time
+from typing import Any
 
 _SECRET_SHAPES = [
     re.compile(r"xox[abposre]-[A-Za-z0-9-]+"),  # Slack tokens
@@ -35,6 +36,14 @@ class ScrubFilter(logging.Filter):
         record.msg = scrub(record.getMessage())
         record.args = ()
         return True
+
+
+class TextFormatter(logging.Formatter):
+    """The plain format, with tracebacks scrubbed too (an exception's text may quote a URL
+    and the token in its query)."""
+
+    def formatException(self, ei: Any) -> str:
+        return scrub(super().formatException(ei))
 
 
 class JsonFormatter(logging.Formatter):
@@ -82,7 +91,7 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -12,7 +12,11 @@ Design (APScheduler 3 warns that a job store must not be shared by several sched
   connection, claimed with a compare-and-set so once across instances), pauses connections
   that need a new token, and tells the team about each such connection once;
 - every run is claimed in `digest_runs` before posting (`bot.services.runs`), so any number
-  of instances, restarts and retries post each (team, channel, week) once.
+  of instances, restarts and retries post each (team, channel, week) once;
+- a post is done in steps that an instance taking over a dead one's run resumes: the
+  message's ts is recorded the moment Slack answers, the message carries the run id in its
+  metadata (found again in the channel's history when the answer never came back), and the
+  chart is uploaded only when its thread does not have it yet.
 """
 
 from __future__ import annotations
@@ -30,15 +34,22 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.bootstrap import Runtime
 from bot.chart import render_chart
+from bot.core.digest import Digest
 from bot.core.periods import IsoWeek, local_date
 from bot.core.schedule import Slot, due, week_of_run
 from bot.logconfig import scrub
 from bot.services import runs
 from bot.services.digest import build_digest
-from bot.services.posting import post_digest
+from bot.services.posting import (
+    chart_in_thread,
+    find_run_message,
+    post_message,
+    upload_chart,
+)
 from bot.services.schedules import ScheduleInfo, list_schedules
 from bot.services.sync import (
     SyncReport,
@@ -54,6 +65,8 @@ from storage.tables import Connection, Team
 
 log = logging.getLogger(__name__)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Web API errors that mean the bot cannot read the channel (not that Slack is failing).
+UNREADABLE = frozenset({"not_in_channel", "missing_scope", "channel_not_found", "thread_not_found"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +155,7 @@ class DigestScheduler:
             client = self.client_for(info.team_id)
             if client is None:
                 raise RuntimeError("no bot token for this team (is Impact installed?)")
-            chart = None if digest.is_empty else render_chart(digest)
-            ts = post_digest(
-                client, channel_id=info.channel_id, digest=digest, chart_png=chart, late=late
-            )
+            ts = self._post_resumably(client, claimed, info.channel_id, digest, late)
         except Exception as err:  # any failure: keep the error, retry later
             status = runs.mark_attempt_failed(
                 engine, claimed, scrub(f"{type(err).__name__}: {err}"), now, self.max_attempts
@@ -169,9 +179,68 @@ class DigestScheduler:
         )
         return RunResult(info.team_id, info.channel_id, week, runs.POSTED, late)
 
+    def _post_resumably(
+        self, client: WebClient, claimed: runs.Claim, channel_id: str, digest: Digest, late: bool
+    ) -> str:
+        """Post the digest in steps a takeover resumes, so that an instance dying at any
+        step leaves exactly one message with one chart: the message (found again by the run
+        id in its metadata when the dead instance never recorded it), its ts recorded at
+        once, then the chart unless the thread already has it."""
+        engine = self.runtime.engine
+        chart = None if digest.is_empty else render_chart(digest)
+        ts = runs.recorded_message(engine, claimed)
+        resumed = ts is not None
+        if ts is None and claimed.attempt > 1:
+            ts = self._message_posted_before(client, claimed, channel_id)
+            if ts is not None:
+                runs.record_message(engine, claimed, ts)
+                resumed = True
+        if ts is None:
+            ts = post_message(
+                client, channel_id=channel_id, digest=digest, late=late, run_id=claimed.run_id
+            )
+            runs.record_message(engine, claimed, ts)
+        if chart and not (resumed and self._chart_posted_before(client, channel_id, ts)):
+            upload_chart(client, channel_id=channel_id, ts=ts, chart_png=chart, digest=digest)
+        return ts
+
+    @staticmethod
+    def _message_posted_before(
+        client: WebClient, claimed: runs.Claim, channel_id: str
+    ) -> str | None:
+        try:
+            return find_run_message(client, channel_id=channel_id, run_id=claimed.run_id)
+        except SlackApiError as err:
+            if err.response.get("error") not in UNREADABLE:
+                raise  # rate limited, Slack down...: this attempt fails and is retried
+            # posting with chat:write.public to a channel the bot is not in: the history is
+            # closed to it, so a message posted just before a crash cannot be seen
+            log.warning(
+                "digest.history_unreadable channel=%s error=%s: posting without checking",
+                channel_id,
+                err.response.get("error"),
+            )
+            return None
+
+    @staticmethod
+    def _chart_posted_before(client: WebClient, channel_id: str, ts: str) -> bool:
+        try:
+            return chart_in_thread(client, channel_id=channel_id, ts=ts)
+        except SlackApiError as err:
+            if err.response.get("error") not in UNREADABLE:
+                raise
+            # cannot tell: a digest without its chart beats a chart twice
+            log.warning(
+                "digest.thread_unreadable channel=%s error=%s: chart not uploaded again",
+                channel_id,
+                err.response.get("error"),
+            )
+            return True
+
     # --- the clock --------------------------------------------------------------------
     def start(self) -> DigestScheduler:
         """Run in the background: cron jobs per schedule plus the minute job."""
+        self.runtime.settings.check_secret_key_to_start(self.runtime.vault is not None)
         scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
         )

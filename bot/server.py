@@ -13,6 +13,7 @@ Stateless: any number of replicas can run behind a load balancer; everything sha
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import signal
@@ -24,6 +25,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.bootstrap import Runtime
+from bot.signing import unix_seconds
 
 log = logging.getLogger(__name__)
 SLACK_PATHS = ("/slack/events", "/slack/install", "/slack/oauth_redirect")
@@ -38,6 +40,10 @@ def make_wsgi_app(
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path == "/slack/events" and not _well_formed_slack_request(environ):
+            # Bolt's verifier raises (a 500 and a traceback) on a non-numeric timestamp, a
+            # non-ASCII signature or a body that is not UTF-8: answer as for any bad signature
+            return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
         if path in SLACK_PATHS:
             return slack(environ, start_response)
         if path == "/healthz":
@@ -49,6 +55,36 @@ def make_wsgi_app(
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
+
+
+def _well_formed_slack_request(environ: dict[str, Any]) -> bool:
+    """False when the signing headers cannot even be checked (missing, empty, not ASCII
+    digits, absurdly long, a non-ASCII signature) or the body is not UTF-8. The signature
+    itself is still verified by Bolt. The body is read here and put back for Bolt."""
+    if environ.get("REQUEST_METHOD", "GET") != "POST":
+        return True
+    if unix_seconds(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")) is None:
+        return False
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
+    if not signature.isascii() or not signature.startswith("v0="):
+        return False
+    length = _content_length(environ)
+    if length is None:
+        return False
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _content_length(environ: dict[str, Any]) -> int | None:
+    """CONTENT_LENGTH as a non-negative int (0 when absent), None when malformed."""
+    raw = (environ.get("CONTENT_LENGTH") or "0").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
 
 
 def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> list[bytes]:
@@ -82,7 +118,9 @@ def _connect_callback(
         params = platform_connect.form_fields(parse_qs(environ.get("QUERY_STRING", "")))
         page = platform_connect.finish_login(runtime, source, params, tell)
     elif method == "POST":
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        length = _content_length(environ)
+        if length is None:
+            return _json(start_response, "400 Bad Request", {"error": "bad Content-Length"})
         body = environ["wsgi.input"].read(min(length, MAX_FORM)) if length else b""
         form = platform_connect.form_fields(parse_qs(body.decode("utf-8", "replace")))
         page = platform_connect.choose_account(runtime, source, form, tell)
@@ -109,7 +147,9 @@ def _outcome(
 ) -> list[bytes]:
     from bot.services.webhooks import MAX_BODY, handle_outcome_webhook
 
-    length = int(environ.get("CONTENT_LENGTH") or 0)
+    length = _content_length(environ)
+    if length is None:
+        return _json(start_response, "400 Bad Request", {"error": "bad Content-Length"})
     body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
     headers = {
         key[5:].replace("_", "-"): value

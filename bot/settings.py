@@ -33,6 +33,12 @@ KEY_HELP = (
     "and put the line it prints in your .env (keep it secret, and keep it: tokens stored\n"
     "with one key cannot be read with another)."
 )
+START_KEY_HELP = (
+    KEY_HELP + "\n(`impact keygen >> .env` does it for the .env of the directory you run impact"
+    "\nfrom; or set the variable in the environment.) Impact does not start without it:"
+    "\nconnecting a platform would fail only after someone filled the connect form. To start"
+    "\nanyway, with no platform connectable, set IMPACT_REQUIRE_SECRET_KEY=false."
+)
 
 
 class Secret:
@@ -108,6 +114,8 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 class Settings:
     database_url: str = "sqlite:///impact.db"
     secret_key: Secret | None = None
+    #: `impact serve`, `impact socket` and `impact scheduler` refuse to start without a key
+    require_secret_key_to_start: bool = True
     # Slack
     slack_bot_token: Secret | None = None
     slack_signing_secret: Secret | None = None
@@ -155,6 +163,7 @@ class Settings:
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or "sqlite:///impact.db",
             secret_key=_secret(env, "IMPACT_SECRET_KEY"),
+            require_secret_key_to_start=_bool(env, "IMPACT_REQUIRE_SECRET_KEY", True),
             slack_bot_token=_secret(env, "SLACK_BOT_TOKEN"),
             slack_signing_secret=_secret(env, "SLACK_SIGNING_SECRET"),
             slack_client_id=env.get("SLACK_CLIENT_ID", "").strip() or None,
@@ -189,6 +198,11 @@ class Settings:
         if self.secret_key is None:
             raise ConfigError(KEY_HELP)
         return self.secret_key
+
+    def check_secret_key_to_start(self, have_key: bool) -> None:
+        """Refuse to start a long-running process without a key, unless told otherwise."""
+        if not have_key and self.require_secret_key_to_start:
+            raise ConfigError(START_KEY_HELP)
 
     def base_url(self, source: str, default: str) -> str:
         """The base URL of a source: `IMPACT_<SOURCE>_BASE_URL` when set, else the real one."""

@@ -18,6 +18,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -64,6 +65,14 @@ def attribute(session_source: str) -> str | None:
     """The platform a GA4 `sessionSource` (or utm_source) belongs to; None = unattributed."""
     key = session_source.strip().lower().removeprefix("www.")
     return _BY_SOURCE.get(key)
+
+
+def _token_refused(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
+    """Google's token endpoint: 400 (`invalid_grant`), 401 or 403 mean the credentials no
+    longer work; 429 and 5xx are left to the HTTP layer's retries."""
+    if status in (400, 401, 403):
+        return AuthExpired(f"Google refused the credentials (HTTP {status})")
+    return None
 
 
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
@@ -117,13 +126,18 @@ class GA4Connector:
             }
         else:
             raise AuthExpired("GA4 needs an access_token, a refresh_token or a service_account key")
+        # through the HTTP layer: a dropped connection, a cut body, a 5xx or a 429 is retried
+        # with backoff and then fails the sync as unavailable, never as an expired token
+        # (which would pause the connection until someone reconnects it)
+        tokens = HttpClient(
+            replace(self.config, base_url=url), "Google's token endpoint", _token_refused
+        )
         try:
-            answer = requests.post(url, data=form, timeout=self.config.timeout_seconds)
-        except requests.RequestException:
-            raise AuthExpired("Google's token endpoint did not answer") from None
-        if answer.status_code != 200:
-            raise AuthExpired(f"Google refused the credentials (HTTP {answer.status_code})")
-        body = answer.json()
+            body = tokens.request("POST", url, form=form)
+        finally:
+            tokens.close()
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise BadResponse("access_token")
         return str(body["access_token"]), time.time() + float(body.get("expires_in", 3600))
 
     # --- contract --------------------------------------------------------------------

@@ -30,6 +30,14 @@ log = logging.getLogger(__name__)
 #: (status, parsed body, response) -> an error to raise or retry, or None when fine.
 Classifier = Callable[[int, Any, requests.Response], ConnectorError | None]
 USAGE_SLOWDOWN_PERCENT = 80
+#: Request errors that say our request is wrong, not that the transport failed.
+NOT_TRANSPORT = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.URLRequired,
+)
 
 
 def default_classifier(
@@ -78,6 +86,7 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        form: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """The parsed JSON body. Raises the classifier's error, or after the retries
@@ -93,6 +102,7 @@ class HttpClient:
                     url,
                     params=params,
                     json=json_body,
+                    data=form,
                     headers=headers,
                     timeout=self.config.timeout_seconds,
                 )
@@ -104,6 +114,15 @@ class HttpClient:
                 error = SourceUnavailable(
                     scrub(f"{self.source} connection failed: {type(err).__name__}")
                 )
+            except NOT_TRANSPORT as err:  # our request is malformed: retrying cannot help
+                raise SourceError(
+                    f"{self.source} request could not be sent: {type(err).__name__}"
+                ) from None
+            except requests.RequestException as err:
+                # a body cut off mid-transfer (ChunkedEncodingError), a body that does not
+                # decompress (ContentDecodingError), anything else on the wire: retryable.
+                # Only the type is kept: the exception's text may hold the URL and its token.
+                error = SourceUnavailable(f"{self.source} {_transport_failure(err)}")
             else:
                 self._respect_usage(response)
                 body, problem = self._read(response)
@@ -185,6 +204,17 @@ class HttpClient:
             if not following:
                 return
             body = self.request("GET", following)
+
+
+def _transport_failure(err: requests.RequestException) -> str:
+    """What went wrong on the wire, in words, with the exception's type and no URL."""
+    if isinstance(err, requests.exceptions.ChunkedEncodingError):
+        what = "cut its answer off mid-transfer"
+    elif isinstance(err, requests.exceptions.ContentDecodingError):
+        what = "sent an answer that does not decompress"
+    else:
+        what = "answer could not be read"
+    return f"{what} ({type(err).__name__})"
 
 
 def _retry_after(response: requests.Response) -> float | None:

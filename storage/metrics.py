@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from bot.core import catalogue
 from bot.core.catalogue import Kind
@@ -54,20 +54,40 @@ def _insert(session: Session, table: Any) -> Any:
     raise NotImplementedError(f"upserts are not written for {dialect}")
 
 
+def insert_if_absent(session: Session, row: SQLModel, keys: tuple[str, ...]) -> bool:
+    """INSERT the row unless one with the same `keys` (a primary key or unique constraint)
+    exists: `ON CONFLICT (keys) DO NOTHING`, so concurrent writers never fail on a duplicate
+    key and never abort their transaction. True when this call inserted it."""
+    table = type(row).__table__  # type: ignore[attr-defined]
+    values = {
+        column.name: getattr(row, column.name)
+        for column in table.columns
+        if getattr(row, column.name, None) is not None
+    }
+    statement = (
+        _insert(session, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        # a row comes back only when inserted (rowcount is not reliable on every driver)
+        .returning(*(table.c[key] for key in keys))
+    )
+    return session.execute(statement).first() is not None
+
+
 def ensure_team(
     session: Session, team_id: str, name: str = "", timezone: str | None = None
 ) -> Team:
-    """The team row, created when missing (name and time zone filled when given)."""
+    """The team row, created when missing (name and time zone filled when given). Safe
+    when replicas create the same new team at the same moment: insert-if-absent."""
     team = session.get(Team, team_id)
     if team is None:
-        team = Team(id=team_id, name=name, timezone=timezone or "UTC")
-        session.add(team)
-        session.flush()
-    else:
-        if name and not team.name:
-            team.name = name
-        if timezone and team.timezone == "UTC":
-            team.timezone = timezone
+        insert_if_absent(session, Team(id=team_id, name=name, timezone=timezone or "UTC"), ("id",))
+        team = session.get(Team, team_id, populate_existing=True)
+        assert team is not None, "inserted or found"
+    if name and not team.name:
+        team.name = name
+    if timezone and team.timezone == "UTC":
+        team.timezone = timezone
     return team
 
 
@@ -80,28 +100,30 @@ def get_or_create_connection(
     platform: str | None,
     display_name: str = "",
 ) -> Connection:
-    """The team's connection to `source`/`external_id`, created when missing."""
-    found = session.exec(
-        select(Connection).where(
-            Connection.team_id == team_id,
-            Connection.source == source,
-            Connection.external_id == external_id,
-        )
-    ).first()
-    if found is not None:
-        if platform and not found.platform:
-            found.platform = platform
-        return found
-    connection = Connection(
-        team_id=team_id,
-        source=source,
-        external_id=external_id,
-        platform=platform,
-        display_name=display_name or external_id,
+    """The team's connection to `source`/`external_id`, created when missing (insert-if-
+    absent, so two replicas creating it at once both get the one row)."""
+    query = select(Connection).where(
+        Connection.team_id == team_id,
+        Connection.source == source,
+        Connection.external_id == external_id,
     )
-    session.add(connection)
-    session.flush()
-    return connection
+    found = session.exec(query).first()
+    if found is None:
+        insert_if_absent(
+            session,
+            Connection(
+                team_id=team_id,
+                source=source,
+                external_id=external_id,
+                platform=platform,
+                display_name=display_name or external_id,
+            ),
+            ("team_id", "source", "external_id"),
+        )
+        found = session.exec(query.execution_options(populate_existing=True)).one()
+    if platform and not found.platform:
+        found.platform = platform
+    return found
 
 
 def stored_platform(point: MetricPoint, connection_platform: str | None, kind: Kind | None) -> str:

@@ -5,6 +5,11 @@ whichever scheduler, replica or restart asks. A run that could not post is retri
 backoff by whoever claims it next (a compare-and-set UPDATE, so again only one), and is
 marked failed after the last attempt with the error kept. A claim left behind by a crashed
 instance is taken over once it is stale.
+
+A post is recorded in steps so that a takeover resumes instead of starting over: the
+message's ts as soon as Slack answered (`record_message`), then POSTED once the chart is in
+its thread. The step between Slack accepting the message and our record of it is covered by
+the run id in the message's metadata (`bot.services.posting.find_run_message`).
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.core.schedule import backoff
 from storage.db import session_scope
+from storage.metrics import insert_if_absent
 from storage.tables import DigestRun
 
 CLAIMED, RETRYING, POSTED, FAILED, SKIPPED = "claimed", "retrying", "posted", "failed", "skipped"
@@ -40,22 +45,25 @@ def claim(
 ) -> Claim | None:
     """Claim the run, or take over one that is due for a retry or stale. None: someone else
     has it (or it is done)."""
-    try:
-        with session_scope(engine) as session:
-            run = DigestRun(
-                team_id=team_id,
-                channel_id=channel_id,
-                week=week,
-                status=CLAIMED,
-                attempts=1,
-                claimed_by=instance,
-                claimed_at=now,
-            )
-            session.add(run)
-            session.flush()
-            return Claim(run.id or 0, team_id, channel_id, week, 1)
-    except IntegrityError:
-        pass
+    with session_scope(engine) as session:
+        run = DigestRun(
+            team_id=team_id,
+            channel_id=channel_id,
+            week=week,
+            status=CLAIMED,
+            attempts=1,
+            claimed_by=instance,
+            claimed_at=now,
+        )
+        if insert_if_absent(session, run, ("team_id", "channel_id", "week")):
+            run_id = session.exec(
+                select(DigestRun.id).where(
+                    DigestRun.team_id == team_id,
+                    DigestRun.channel_id == channel_id,
+                    DigestRun.week == week,
+                )
+            ).one()
+            return Claim(run_id or 0, team_id, channel_id, week, 1)
     return _take_over(engine, team_id, channel_id, week, instance, now)
 
 
@@ -91,6 +99,23 @@ def _take_over(
         if result.rowcount != 1:
             return None  # another instance won the compare-and-set
         return Claim(run.id or 0, team_id, channel_id, week, run.attempts + 1)
+
+
+def record_message(engine: Engine, claim_: Claim, message_ts: str) -> None:
+    """The first step of a post is done: the message is in the channel. Recorded at once, so
+    an instance taking the run over after a crash never posts it again."""
+    table = DigestRun.__table__
+    with session_scope(engine) as session:
+        session.execute(
+            update(table).where(table.c.id == claim_.run_id).values(message_ts=message_ts)
+        )
+
+
+def recorded_message(engine: Engine, claim_: Claim) -> str | None:
+    """The ts of the message an earlier attempt of this run posted, if it got that far."""
+    with session_scope(engine) as session:
+        run = session.get(DigestRun, claim_.run_id)
+        return run.message_ts if run is not None else None
 
 
 def mark_posted(

@@ -12,7 +12,7 @@ from bot.core.commands import WEEKDAYS
 from bot.core.errors import UsageError
 from bot.core.periods import zone
 from storage.db import session_scope
-from storage.metrics import ensure_team
+from storage.metrics import ensure_team, insert_if_absent
 from storage.tables import DigestSchedule, utcnow
 
 
@@ -58,16 +58,24 @@ def set_schedule(
         raise UsageError("That is not a day and time I can schedule.", "e.g. monday 09:00")
     with session_scope(engine) as session:
         ensure_team(session, team_id)
-        row = session.exec(
-            select(DigestSchedule).where(
-                DigestSchedule.team_id == team_id, DigestSchedule.channel_id == channel_id
+        query = select(DigestSchedule).where(
+            DigestSchedule.team_id == team_id, DigestSchedule.channel_id == channel_id
+        )
+        row = session.exec(query).first()
+        if row is None:  # insert-if-absent: two replicas may schedule a new channel at once
+            insert_if_absent(
+                session,
+                DigestSchedule(
+                    team_id=team_id,
+                    channel_id=channel_id,
+                    weekday=weekday,
+                    hour=hour,
+                    minute=minute,
+                    timezone=timezone,
+                ),
+                ("team_id", "channel_id"),
             )
-        ).first()
-        if row is None:
-            row = DigestSchedule(
-                team_id=team_id, channel_id=channel_id, weekday=weekday, hour=hour, minute=minute
-            )
-            session.add(row)
+            row = session.exec(query.execution_options(populate_existing=True)).one()
         row.weekday, row.hour, row.minute = weekday, hour, minute
         row.timezone, row.quiet, row.enabled = timezone, quiet, True
         row.created_by, row.updated_at = user_id, utcnow()

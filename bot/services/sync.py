@@ -22,6 +22,7 @@ from bot.logconfig import scrub
 from bot.settings import Settings
 from integrations.base import AuthExpired, ConnectorError, SourceConfig, SyncWarnings
 from integrations.registry import DEFAULT_BASE_URLS, connector_for
+from storage.crypto import CredentialError
 from storage.db import session_scope
 from storage.metrics import upsert_points, upsert_posts
 from storage.tables import Connection, utcnow
@@ -77,8 +78,16 @@ def sync_connection(
         if connection is None:
             raise KeyError(f"no connection {connection_id}")
         source, name, cursor = connection.source, connection.display_name, connection.sync_cursor
-        creds = Credentials(runtime.require_vault().decrypt(connection.credentials_enc))
+        sealed = connection.credentials_enc
     report = SyncReport(connection_id, source, name, "ok")
+    vault = runtime.require_vault()  # no key at all: every connection fails alike, say so once
+    try:
+        creds = Credentials(vault.decrypt(sealed))
+    except CredentialError as err:  # this connection's token only: the others go on
+        report.status, report.error = "failing", str(err)
+        _mark(runtime, connection_id, "failing", str(err))
+        log.warning("sync.undecryptable connection=%s source=%s", connection_id, source)
+        return report
     end = today - timedelta(days=1)
     start = since or (
         date.fromisoformat(cursor) + timedelta(days=1)
@@ -123,6 +132,18 @@ def sync_connection(
         log.warning(
             "sync.failed connection=%s source=%s error=%s", connection_id, source, scrub(str(err))
         )
+        return report
+    except Exception as err:  # a bug or a surprise: this connection fails, the others go on
+        kind = type(err).__name__
+        report.status = "failing"
+        report.error = f"Impact could not finish this sync ({kind})"
+        _mark(
+            runtime,
+            connection_id,
+            "failing",
+            f"Impact could not finish syncing {source} ({kind}); it retries at the next sync.",
+        )
+        log.exception("sync.crashed connection=%s source=%s error=%s", connection_id, source, kind)
         return report
     report.warnings = warnings.messages
     _mark(

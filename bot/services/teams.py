@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Runtime
 from bot.core.periods import local_date
 from storage.db import session_scope
-from storage.metrics import ensure_team
+from storage.metrics import ensure_team, insert_if_absent
 from storage.tables import ProcessedEvent, Team, utcnow
 
 EVENT_MEMORY = timedelta(days=2)
@@ -46,10 +45,11 @@ def touch_team(
 def mark_event_processed(engine: Engine, event_id: str, team_id: str | None) -> bool:
     """Insert-if-absent: True the first time an event id is seen, False for a retry or a
     duplicate delivered to another replica. Old ids are forgotten after two days."""
-    try:
-        with session_scope(engine) as session:
-            session.add(ProcessedEvent(event_id=event_id, team_id=team_id))
-    except IntegrityError:
+    with session_scope(engine) as session:
+        fresh = insert_if_absent(
+            session, ProcessedEvent(event_id=event_id, team_id=team_id), ("event_id",)
+        )
+    if not fresh:
         return False
     with session_scope(engine) as session:
         session.execute(

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.bootstrap import Runtime
 from bot.core import catalogue
 from bot.core.model import MetricPoint
+from bot.signing import fresh, same_signature
 from storage.db import session_scope
 from storage.metrics import ensure_team, get_or_create_connection, upsert_points
 from storage.tables import Connection, OutcomeEvent, OutcomeFeed
@@ -79,15 +80,21 @@ def handle_outcome_webhook(
     timestamp = lowered.get("x-impact-timestamp", "")
     given = lowered.get("x-impact-signature", "")
     current = now if now is not None else time.time()
-    if not timestamp.isdigit() or abs(current - int(timestamp)) > MAX_SKEW_SECONDS:
+    if not fresh(timestamp, current, MAX_SKEW_SECONDS):
         return 401, {"error": "missing or stale X-Impact-Timestamp"}
-    if not hmac.compare_digest(given, sign(secret, timestamp, body)):
+    if not same_signature(given, sign(secret, timestamp, body)):
         return 401, {"error": "bad signature"}
     event = _parse(body)
     if isinstance(event, str):
         return 400, {"error": event}
     try:
         with session_scope(runtime.engine) as session:
+            # one delivery of a feed at a time sums the day: replicas storing events of the
+            # same day at once each saw only their own and the last total written won
+            # (a no-op on SQLite, where writers are serialised anyway)
+            session.execute(
+                select(OutcomeFeed.id).where(OutcomeFeed.id == feed_id).with_for_update()
+            )
             session.add(
                 OutcomeEvent(
                     feed_id=feed_id or 0,

@@ -74,6 +74,7 @@ def build_app(
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page."
         )
+    settings.check_secret_key_to_start(runtime.vault is not None)
     signing_secret = settings.slack_signing_secret.reveal()
     if settings.slack_client_id:
         app = _oauth_app(runtime, signing_secret, process_before_response, verify_requests)

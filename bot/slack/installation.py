@@ -18,6 +18,7 @@ from sqlmodel import update
 
 from storage.crypto import Vault
 from storage.db import session_scope
+from storage.metrics import ensure_team
 from storage.tables import DigestSchedule, OAuthState, Team, utcnow
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class DbInstallationStore(InstallationStore):
     def save(self, installation: Installation) -> None:
         team_id = installation.team_id or installation.enterprise_id or ""
         with session_scope(self.engine) as session:
-            team = session.get(Team, team_id) or Team(id=team_id)
+            team = ensure_team(session, team_id)  # insert-if-absent: replicas may race
             team.name = installation.team_name or team.name
             team.enterprise_id = installation.enterprise_id
             team.app_id = installation.app_id

@@ -10,6 +10,11 @@ Options:
 - `user_tz`: `users.info` time zones by user id (default Europe/Berlin).
 - `fail_post`: number of `chat.postMessage` calls to answer with a 500 first.
 - `response_url(name)`: a URL that records what `respond()` posted to it.
+
+Messages it accepted are kept per channel, as Slack does: `conversations.history` answers
+them newest first (`metadata` only with `include_all_metadata`), `conversations.replies` a
+thread, where a file shared with `files.completeUploadExternal` and a `thread_ts` appears
+as a reply carrying `files`. `messages(channel)` and `thread(channel, ts)` inspect them.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ class SlackStandIn(StandIn):
         self._ts = itertools.count(1)
         self._last_post: dict[str, float] = {}
         self._post_lock = threading.Lock()
+        self._files = itertools.count(1)
+        self._filenames: dict[str, str] = {}
+        #: channel -> messages accepted, oldest first (thread replies included)
+        self.history: dict[str, list[dict[str, Any]]] = {}
         self.rate_limited = 0
         self.oauth_answer: dict[str, Any] = {
             "ok": True,
@@ -67,6 +76,22 @@ class SlackStandIn(StandIn):
     def requests(self, method: str) -> list[dict[str, Any]]:
         """Parameters of every call to Web API `method`, oldest first."""
         return [params(call) for call in self.calls("POST", f"/api/{method}")]
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Top-level messages of `channel`, oldest first."""
+        with self._post_lock:
+            return [
+                m for m in self.history.get(channel, []) if m.get("thread_ts") in (None, m["ts"])
+            ]
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The replies in the thread of message `ts` (the parent left out), oldest first."""
+        with self._post_lock:
+            return [
+                m
+                for m in self.history.get(channel, [])
+                if m.get("thread_ts") == ts and m["ts"] != ts
+            ]
 
     def response_url(self, name: str = "r1") -> str:
         return f"{self.url}/respond/{name}"
@@ -111,17 +136,11 @@ class SlackStandIn(StandIn):
                 channel={"id": params(c).get("channel"), "name": "marketing", "is_member": True}
             ),
         )
-        self.route(
-            "POST",
-            "/api/files.getUploadURLExternal",
-            lambda c: ok(upload_url=f"{self.url}/upload/F0001", file_id="F0001"),
-        )
-        self.route("POST", "/upload/F0001", Reply(200, "OK - 1234"))
-        self.route(
-            "POST",
-            "/api/files.completeUploadExternal",
-            lambda c: ok(files=[{"id": "F0001", "title": params(c).get("files", "")}]),
-        )
+        self.route("POST", "/api/files.getUploadURLExternal", self._upload_url)
+        self.route("POST", re.compile(r"/upload/F\d+"), Reply(200, "OK - 1234"))
+        self.route("POST", "/api/files.completeUploadExternal", self._complete_upload)
+        self.route("POST", "/api/conversations.history", self._history)
+        self.route("POST", "/api/conversations.replies", self._replies)
         self.route("POST", "/api/oauth.v2.access", lambda c: Reply(200, self.oauth_answer))
         self.route("POST", "/api/apps.uninstall", lambda c: ok())
         self.route("POST", re.compile(r"/respond/[\w-]+"), Reply(200, "ok"))
@@ -138,8 +157,57 @@ class SlackStandIn(StandIn):
         tz = self.user_tz.get(user, "Europe/Berlin")
         return self._ok(user={"id": user, "name": user.lower(), "tz": tz, "is_bot": False})
 
+    def _upload_url(self, call: Call) -> Reply:
+        file_id = f"F{next(self._files):04d}"
+        self._filenames[file_id] = str(params(call).get("filename") or "")
+        return self._ok(upload_url=f"{self.url}/upload/{file_id}", file_id=file_id)
+
+    def _complete_upload(self, call: Call) -> Reply:
+        values = params(call)
+        files = values.get("files", "[]")
+        files = json.loads(files) if isinstance(files, str) else files
+        shared = [
+            {"id": f["id"], "name": self._filenames.get(f["id"], ""), "title": f.get("title")}
+            for f in files
+        ]
+        channel = values.get("channel_id")
+        if channel:
+            self._keep(
+                str(channel),
+                {"type": "message", "bot_id": "B0001", "ts": self._next_ts(), "files": shared},
+                thread_ts=values.get("thread_ts"),
+            )
+        return self._ok(files=[{"id": f["id"], "title": f["title"]} for f in shared])
+
+    def _keep(self, channel: str, message: dict[str, Any], thread_ts: Any = None) -> None:
+        if thread_ts:
+            message["thread_ts"] = str(thread_ts)
+        with self._post_lock:
+            self.history.setdefault(channel, []).append(message)
+
+    def _history(self, call: Call) -> Reply:
+        values = params(call)
+        with_metadata = str(values.get("include_all_metadata", "")).lower() in ("1", "true")
+        oldest = float(values.get("oldest") or 0)
+        found = [
+            {k: v for k, v in m.items() if k != "metadata" or with_metadata}
+            for m in reversed(self.messages(str(values.get("channel", ""))))
+            if float(m["ts"]) > oldest
+        ]
+        limit = int(values.get("limit") or 100)
+        return self._ok(messages=found[:limit], has_more=len(found) > limit)
+
+    def _replies(self, call: Call) -> Reply:
+        values = params(call)
+        channel, ts = str(values.get("channel", "")), str(values.get("ts", ""))
+        parent = [m for m in self.messages(channel) if m["ts"] == ts]
+        if not parent:
+            return Reply(200, {"ok": False, "error": "thread_not_found"})
+        return self._ok(messages=parent + self.thread(channel, ts), has_more=False)
+
     def _post_message(self, call: Call) -> Reply:
-        channel = str(params(call).get("channel", ""))
+        values = params(call)
+        channel = str(values.get("channel", ""))
         with self._post_lock:
             if self.fail_post > 0:
                 self.fail_post -= 1
@@ -157,9 +225,16 @@ class SlackStandIn(StandIn):
                     )
             self._last_post[channel] = now
         ts = self._next_ts()
-        return self._ok(
-            channel=channel, ts=ts, message={"ts": ts, "text": params(call).get("text")}
-        )
+        message: dict[str, Any] = {"type": "message", "bot_id": "B0001", "ts": ts}
+        message["text"] = values.get("text")
+        metadata = values.get("metadata")
+        if isinstance(metadata, str):
+            with contextlib.suppress(ValueError):
+                metadata = json.loads(metadata)
+        if metadata:
+            message["metadata"] = metadata
+        self._keep(channel, dict(message), thread_ts=values.get("thread_ts"))
+        return self._ok(channel=channel, ts=ts, message={"ts": ts, "text": values.get("text")})
 
 
 def params(call: Call) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -56,6 +57,13 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     #: Seconds to wait before answering (for timeout tests).
     delay: float = 0.0
+    #: Cut the body off mid-transfer: send only this many bytes of it, then close the
+    #: connection. With `chunked`, the body goes out as one chunk of that size and the
+    #: terminating chunk never comes; otherwise Content-Length still announces the whole body.
+    cut_after: int | None = None
+    chunked: bool = False
+    #: Close the connection without answering at all (the request was received).
+    drop: bool = False
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, bytes):
@@ -164,16 +172,37 @@ class StandIn:
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload, content_type = reply.encoded()
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 try:
                     self.send_response(reply.status)
                     headers = {"Content-Type": content_type, **reply.headers}
                     for key, value in headers.items():
                         self.send_header(key, value)
+                    if reply.cut_after is not None:
+                        self._send_cut(payload, reply)
+                        return
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def _send_cut(self, payload: bytes, reply: Reply) -> None:
+                part = payload[: reply.cut_after]
+                if reply.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                else:
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(part)
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
