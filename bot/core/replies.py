@@ -51,6 +51,38 @@ class ConnectionInfo:
     hint: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SettingsView:
+    """A team's settings in force; `defaults` names those the team has not set."""
+
+    currency: str
+    country: str | None
+    minutes_per_reply: float
+    defaults: frozenset[str]
+
+
+def render_settings(view: SettingsView, changed: Sequence[str] = ()) -> Message:
+    """`/impact settings`: what is in force (and what was just set)."""
+    shown = {
+        "currency": ("Currency", view.currency, "`currency EUR`"),
+        "country": ("Country", view.country or "none (no public holidays)", "`country DE`"),
+        "minutes_per_reply": (
+            "Minutes per reply",
+            f"{view.minutes_per_reply:g}",
+            "`minutes-per-reply 3`",
+        ),
+    }
+    lines = []
+    for key, (label, value, example) in shown.items():
+        note = " (default)" if key in view.defaults else ""
+        mark = " :white_check_mark: set" if key in changed else ""
+        lines.append(f"• *{label}:* {escape(value)}{note}{mark} · change: {example}")
+    title = "Settings saved." if changed else "This team's settings:"
+    text = title + "\n" + "\n".join(lines)
+    fallback = title + " " + ", ".join(f"{label} {value}" for label, value, _ in shown.values())
+    return {"text": fallback, "blocks": [section(text)]}
+
+
 def message(text: str, blocks: list[dict[str, Any]] | None = None) -> Message:
     return {"text": text, "blocks": blocks or [section(escape(text))]}
 

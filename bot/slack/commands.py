@@ -33,6 +33,7 @@ from bot.core.replies import (
     render_metrics,
     render_refusal,
     render_schedule,
+    render_settings,
     render_status,
     render_sync,
     render_usage_error,
@@ -45,6 +46,7 @@ from bot.services.platform_connect import login_configured, start_login
 from bot.services.posting import post_digest
 from bot.services.schedules import clear_schedule, get_schedule, set_schedule
 from bot.services.sync import sync_team
+from bot.services.team_settings import get_settings, update_settings
 from bot.services.teams import touch_team
 from bot.slack.respond import KeepAliveRespond
 from integrations.registry import CREDENTIAL_FIELDS
@@ -213,6 +215,12 @@ def answer(
             respond(**render_login_link(request.source, link), response_type="ephemeral")
         else:
             respond(text=_connect_instructions(request.source), response_type="ephemeral")
+    elif isinstance(request, cmd.TeamSettings):
+        changes = request.changes
+        view = (
+            update_settings(engine, team_id, request) if changes else get_settings(engine, team_id)
+        )
+        respond(**render_settings(view, list(changes)), response_type="ephemeral")
     elif isinstance(request, cmd.Sync):
         reports = sync_team(runtime, team_id, today=today, source=request.source)
         respond(
