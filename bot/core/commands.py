@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 
 from bot.core import catalogue
-from bot.core.money import normalise_currency
 from bot.core.errors import UsageError
+from bot.core.money import normalise_currency
 
 HELP_LINES: dict[str, str] = {
     "help": "`/impact help`: the commands, with examples",
