@@ -48,6 +48,7 @@ from bot.services.schedules import clear_schedule, get_schedule, set_schedule
 from bot.services.sync import sync_team
 from bot.services.team_settings import get_settings, update_settings
 from bot.services.teams import touch_team
+from bot.slack.identity import team_of
 from bot.slack.respond import KeepAliveRespond
 from integrations.registry import CREDENTIAL_FIELDS
 
@@ -85,7 +86,7 @@ def register(app: App, runtime: Runtime) -> None:
         respond: Respond, command: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         request = cmd.parse_command(command.get("text", ""))  # valid: `needs_work` checked it
-        team_id = context.team_id or command.get("team_id", "")
+        team_id = team_of(context)
         # one kept-alive connection per thread, not a new one for every answer
         reply: Callable[..., Any] = (
             KeepAliveRespond(command["response_url"], timeout=runtime.settings.http_timeout_seconds)

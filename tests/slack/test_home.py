@@ -102,7 +102,7 @@ def test_add_a_goal_from_home_asks_for_the_channel_and_refreshes_the_tab(harness
     picked = {"value": {"type": "conversations_select", "selected_conversation": "C7"}}
     assert submit(harness, view, {"goal": goal, "channel": picked}).status_code == 200
     home = publishes(harness, 1)[0]
-    assert home["user_id"] == "U1" and "signups +15% by Mar 31" in str(home["view"]["blocks"])
+    assert home["user_id"] == "U1" and "*signups +15%" in str(home["view"]["blocks"])
     assert goals(harness) == [("C7", "signups")]
     harness.command("goals", channel="C7", respond_to="g")
     assert "signups +15%" in str(harness.responses("g")[0]["blocks"])
