@@ -11,6 +11,7 @@ from bot.core.blocks import DIVIDER, GOAL_PROMPT, context, escape, goal_text, he
 from bot.core.commands import WEEKDAYS, help_text
 from bot.core.digest import GoalLine, metric_label
 from bot.core.goals import Refusal
+from bot.core.hints import import_command
 from bot.core.insights import pct, platform_name
 from bot.core.model import DateRange
 from bot.core.periods import range_label
@@ -294,11 +295,13 @@ def render_schedule(described: str | None) -> Message:
     return {"text": text, "blocks": [section(text)]}
 
 
-def render_connections(connections: Sequence[ConnectionInfo]) -> Message:
+def render_connections(
+    connections: Sequence[ConnectionInfo], team_id: str | None = None
+) -> Message:
     if not connections:
         text = (
             "No sources connected yet. Connect one with `/impact connect instagram` (or `ga4`, "
-            "`facebook`), or import a CSV with `impact import`."
+            f"`facebook`), or import a CSV with {import_command(team_id)}."
         )
         return {"text": text, "blocks": [section(text)]}
     lines = []
@@ -333,6 +336,7 @@ def render_home(
     *,
     page: int = 0,
     notice: Sequence[Block] = (),
+    team_id: str | None = None,
 ) -> dict[str, Any]:
     """The App Home view: goals with status (`HOME_GOALS_PER_PAGE` a page, Previous/Next as
     `home_goals_prev|next`), connections with health, the schedules (channel, description)
@@ -362,7 +366,7 @@ def render_home(
     else:
         blocks.append(context("No goals yet. Add one with the button above, or " + GOAL_PROMPT))
     blocks += [DIVIDER, section("*Connections*")]
-    blocks += render_connections(connections)["blocks"]
+    blocks += render_connections(connections, team_id)["blocks"]
     blocks += [DIVIDER, section("*Weekly digests*")]
     blocks += _home_schedules(schedules)
     return {"type": "home", "blocks": blocks[:100]}
@@ -541,11 +545,14 @@ def notice_modal(title: str, text: str) -> dict[str, Any]:
     }
 
 
-def render_sync(results: Sequence[tuple[str, str, int, str | None]]) -> Message:
-    """(name, status, points, error) per connection synced."""
+def render_sync(
+    results: Sequence[tuple[str, str, int, str | None]], nothing_hint: str = ""
+) -> Message:
+    """(name, status, points, error) per connection synced; `nothing_hint` says how to
+    connect something when nothing was synced."""
     if not results:
-        text = (
-            "Nothing to sync: no connected sources with credentials (`/impact connect <source>`)."
+        text = "Nothing to sync: no connected sources with credentials." + (
+            f" {nothing_hint}" if nothing_hint else ""
         )
         return {"text": text, "blocks": [section(text)]}
     lines = []

@@ -12,12 +12,13 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.core import catalogue
+from bot.core import catalogue, hints
 from bot.core.digest import GoalLine
 from bot.core.goals import ABSOLUTE, RATE, RELATIVE, GoalSpec, Refusal, parse_goal
 from bot.core.model import DateRange
 from bot.core.periods import last_complete_week
 from bot.core.progress import evaluate
+from integrations.registry import CONNECTORS
 from storage import goals as goal_store
 from storage.db import session_scope
 from storage.metrics import ensure_team
@@ -100,12 +101,8 @@ def measure_current(
     return total
 
 
-def no_data_hint(spec: GoalSpec) -> str:
-    definition = catalogue.METRICS.get(spec.metric)
-    if definition and definition.kind is catalogue.Kind.OUTCOME:
-        return "connect GA4 or an outcome feed: `/impact connect ga4`"
-    where = catalogue.PLATFORMS.get(spec.platform or "", "a social account")
-    return f"connect {where}: `/impact connect {spec.platform or ''}`".replace(" `", " `").strip()
+def no_data_hint(spec: GoalSpec, team_id: str | None = None) -> str:
+    return hints.no_data_hint(spec.metric, spec.platform, CONNECTORS, team_id)
 
 
 def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
@@ -121,7 +118,7 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
         deadline=spec.deadline,
         today=today,
     )
-    hint = no_data_hint(spec) if current is None else None
+    hint = no_data_hint(spec, goal.team_id) if current is None else None
     return GoalLine(goal.id or 0, spec, evaluation, goal.owner_user_id, hint)
 
 

@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.bootstrap import Runtime
+from bot.core import hints
 from bot.core.blocks import context as context_block
 from bot.core.commands import parse_time
 from bot.core.errors import UsageError
@@ -25,6 +26,7 @@ from bot.services.goals import list_goals
 from bot.services.schedules import clear_schedule, list_schedules, set_schedule
 from bot.services.sync import sync_team
 from bot.slack.identity import team_of
+from integrations.registry import CONNECTORS
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ def publish_home(
         [(s.channel_id, s.describe()) for s in list_schedules(runtime.engine, team_id)],
         page=page,
         notice=notice,
+        team_id=team_id,
     )
     client.views_publish(user_id=user_id, view=view)
 
@@ -115,7 +118,10 @@ def register(app: App, runtime: Runtime) -> None:
         publish_home(runtime, client, team_id, user, notice=[context_block(":hourglass: Syncing…")])
         today = today_in(runtime.engine, team_id, datetime.now(UTC))
         reports = sync_team(runtime, team_id, today=today)
-        done = render_sync([(r.name, r.status, r.points, r.error) for r in reports])
+        done = render_sync(
+            [(r.name, r.status, r.points, r.error) for r in reports],
+            hints.nothing_to_sync(None, CONNECTORS, team_id),
+        )
         publish_home(runtime, client, team_id, user, notice=done["blocks"])
 
     app.action("home_sync")(ack=ack_only, lazy=[sync_now])
