@@ -56,7 +56,10 @@ def schedule_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
     """The schedule form's values as `set_schedule` takes them, and the errors by block id
     (empty when it is fine). The time zone is '' when left empty: the user's is used."""
     values = view["state"]["values"]
-    picked = lambda block, key: (values.get(block, {}).get("value") or {}).get(key)  # noqa: E731
+
+    def picked(block: str, key: str) -> Any:
+        return (values.get(block, {}).get("value") or {}).get(key)
+
     channel = picked("channel", "selected_conversation") or ""
     day = (picked("day", "selected_option") or {}).get("value", "")
     when = parse_time(picked("time", "selected_time") or "")
