@@ -202,10 +202,10 @@ def render_goal_list(
     return {"text": text, "blocks": blocks}
 
 
-def deleted_notice(goal_text_: str | None, goal_id: int) -> list[Block]:
+def deleted_notice(description: str | None, goal_id: int) -> list[Block]:
     """The line above the list after Delete, with an Undo (`goal_restore`) button;
-    `goal_text_` None: it was gone already."""
-    if goal_text_ is None:
+    `description` None: it was gone already."""
+    if description is None:
         return [context("That goal was already removed.")]
     return [
         {
@@ -213,7 +213,7 @@ def deleted_notice(goal_text_: str | None, goal_id: int) -> list[Block]:
             "block_id": f"deleted-{goal_id}",
             "text": {
                 "type": "mrkdwn",
-                "text": f":wastebasket: Deleted *{escape(goal_text_[:500])}*.",
+                "text": f":wastebasket: Deleted *{escape(description[:500])}*.",
             },
             "accessory": _button("goal_restore", "Undo", str(goal_id)),
         }

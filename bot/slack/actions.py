@@ -78,30 +78,39 @@ def register(app: App, runtime: Runtime) -> None:
         goals = list_goals(runtime.engine, team_id, channel, today=_today(runtime, team_id))
         respond(**render_goal_list(goals, page, notice), replace_original=True)
 
-    @app.action("goal_menu")
-    def menu(
+    def open_edit(
         ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext, client: WebClient
     ) -> None:
+        """Edit opens the form in the ack: its trigger_id lives 3 seconds. Delete is a lazy."""
         ack()
+        verb, goal_id, _ = _menu_choice(body["actions"][0]["selected_option"]["value"])
+        if verb != "edit":
+            return
+        found = goal_source(runtime.engine, team_of(context), goal_id)
+        if found is None:
+            respond(text="That goal no longer exists.", replace_original=False)
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"], view=goal_modal(goal_id, found[0], found[1])
+        )
+
+    def delete_from_menu(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         verb, goal_id, page = _menu_choice(body["actions"][0]["selected_option"]["value"])
+        if verb != "delete":
+            return
         team_id = team_of(context)
         found = goal_source(runtime.engine, team_id, goal_id)
-        if verb == "edit":
-            if found is None:
-                respond(text="That goal no longer exists.", replace_original=False)
-                return
-            client.views_open(
-                trigger_id=body["trigger_id"], view=goal_modal(goal_id, found[0], found[1])
-            )
-            return
         delete_goal(runtime.engine, team_id, goal_id)
         channel = (body.get("channel") or {}).get("id") or (found[1] if found else None)
         notice = deleted_notice(found[0] if found else None, goal_id)
         answer_list(respond, team_id, channel, page, notice)
 
-    @app.action("goal_restore")
-    def restore(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    app.action("goal_menu")(ack=open_edit, lazy=[delete_from_menu])
+
+    def ack_only(ack: Ack) -> None:
         ack()
+
+    def restore(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         team_id = team_of(context)
         goal_id = int(body["actions"][0]["value"])
         restored = restore_goal(runtime.engine, team_id, goal_id, _today(runtime, team_id))
@@ -109,11 +118,13 @@ def register(app: App, runtime: Runtime) -> None:
         notice = [] if restored else [context_block("Nothing to undo: the goal is back already.")]
         answer_list(respond, team_id, channel, 0, notice)
 
-    @app.action(re.compile(r"^goals_page_(prev|next)$"))
-    def turn_page(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        ack()
+    app.action("goal_restore")(ack=ack_only, lazy=[restore])
+
+    def turn_page(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         channel = (body.get("channel") or {}).get("id")
         answer_list(respond, team_of(context), channel, int(body["actions"][0]["value"]))
+
+    app.action(re.compile(r"^goals_page_(prev|next)$"))(ack=ack_only, lazy=[turn_page])
 
     def ack_goal(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         """The grammar is pure and fast: refusals go back in the ack, nothing is stored."""

@@ -104,11 +104,11 @@ def register(app: App, runtime: Runtime) -> None:
 
     app.event("app_home_opened")(ack=ack_only, lazy=[opened])
 
-    @app.action(re.compile(r"^home_goals_(prev|next)$"))
-    def turn_page(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ack()
+    def turn_page(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         page = int(body["actions"][0]["value"])
         publish_home(runtime, client, team_of(context), body["user"]["id"], page)
+
+    app.action(re.compile(r"^home_goals_(prev|next)$"))(ack=ack_only, lazy=[turn_page])
 
     @app.action("home_add_goal")
     def add_goal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -157,11 +157,7 @@ def register(app: App, runtime: Runtime) -> None:
 
     app.view("schedule_modal")(ack=ack_schedule, lazy=[save_schedule])
 
-    @app.action("home_schedule_stop")
-    def stop_schedule(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
-    ) -> None:
-        ack()
+    def stop_schedule(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         team_id, channel = team_of(context), body["actions"][0]["value"]
         stopped = clear_schedule(runtime.engine, team_id, channel)
         text = (
@@ -170,3 +166,5 @@ def register(app: App, runtime: Runtime) -> None:
             else f"<#{channel}> had no weekly digest any more."
         )
         publish_home(runtime, client, team_id, body["user"]["id"], notice=[context_block(text)])
+
+    app.action("home_schedule_stop")(ack=ack_only, lazy=[stop_schedule])
