@@ -26,8 +26,9 @@ _GOAL_START = re.compile(r"^\s*(?:set\s+)?goal\b", re.I)
 
 
 #: Message subtypes that are a person's reply: "Also send to #channel" arrives as a
-#: thread_broadcast. Every other subtype (edits, joins, bot messages...) is not a reply.
-REPLY_SUBTYPES = frozenset({None, "thread_broadcast"})
+#: thread_broadcast, and one with a file attached as file_share. Every other subtype (edits,
+#: joins, bot messages...) is not a reply.
+REPLY_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
 
 def parent_author(event: dict[str, Any]) -> str | None:

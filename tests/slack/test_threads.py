@@ -82,3 +82,13 @@ def test_other_subtypes_stay_ignored(harness):
         )
     time.sleep(0.6)
     assert harness.slack.requests("chat.postMessage") == [] and stored(harness) == []
+
+
+def test_a_reply_with_a_file_attached_sets_the_goal_too(harness):
+    reply = broadcast("goal: leads +10% by Q2", ts="1700000400.000100", subtype="file_share")
+    reply.pop("root")
+    reply["parent_user_id"] = "UBOT"
+    reply["files"] = [{"id": "F1", "name": "plan.png"}]
+    harness.event(reply, event_id="EvFile")
+    wait_for(lambda: stored(harness))
+    assert stored(harness) == [("leads", "C1", "1700000400.000100")]
