@@ -74,3 +74,27 @@ def spec_of(goal: Goal) -> GoalSpec:
         platform=goal.platform,
         direction=goal.direction,
     )
+
+
+def active_goal(session: Session, team_id: str, goal_id: int) -> Goal | None:
+    """The team's goal `goal_id` when it is not deleted; None for another team's goal."""
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.team_id != team_id or goal.deleted_at is not None:
+        return None
+    return goal
+
+
+def restore_goal(session: Session, team_id: str, goal_id: int) -> Goal | None:
+    """Undo a soft delete; None when the goal is not this team's or was never deleted."""
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.team_id != team_id or goal.deleted_at is None:
+        return None
+    goal.deleted_at = None
+    return goal
+
+
+def set_spec(goal: Goal, spec: GoalSpec, baseline: float | None, text: str) -> None:
+    """Give `goal` a new target (an edit): same id, channel, owner and start."""
+    goal.metric, goal.platform, goal.kind = spec.metric, spec.platform, spec.kind
+    goal.direction, goal.target, goal.deadline = spec.direction, spec.target, spec.deadline
+    goal.baseline, goal.source_text = baseline, text

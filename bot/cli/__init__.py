@@ -12,6 +12,7 @@ from bot.cli.digest import digest, goal, goals
 from bot.cli.importing import import_
 from bot.cli.scheduler import scheduler
 from bot.cli.serve import serve, socket
+from bot.cli.settings import settings
 from bot.cli.sources import connect, connections, feed, sync
 
 
@@ -39,3 +40,4 @@ main.add_command(connect)
 main.add_command(connections)
 main.add_command(sync)
 main.add_command(feed)
+main.add_command(settings)

@@ -161,7 +161,7 @@ def unjudged_goals_text(goals: Sequence[GoalLine], currency: str = "USD") -> str
     """`new` and `no_data` goals on one line: "Just set: …  ·  Waiting for data: … (hint)"."""
     fresh = [g.description for g in goals if g.evaluation.status == "new"]
     waiting = [
-        f"{g.description} ({goal_value_text(g, currency)})"
+        f"{g.description} ({g.hint or 'no data yet'})"
         for g in goals
         if g.evaluation.status == NO_DATA
     ]

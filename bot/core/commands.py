@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from bot.core import catalogue
 from bot.core.errors import UsageError
+from bot.core.money import normalise_currency
 
 HELP_LINES: dict[str, str] = {
     "help": "`/impact help`: the commands, with examples",
     "status": "`/impact status`: this channel's goals with status, and a one-line verdict",
+    "settings": "`/impact settings [currency EUR] [country DE] [minutes-per-reply 3]`: show or set the team's currency, country (public holidays) and minutes a reply takes, e.g. `/impact settings currency EUR country DE`",
     "metrics": "`/impact metrics [platform] [7d|30d|90d|week|month]`, e.g. `/impact metrics instagram 30d`",
     "goals": "`/impact goals`: this channel's goals with progress, Edit and Delete buttons",
     "goal": "`/impact goal add <goal>`, e.g. `/impact goal add signups +15% by Mar 31` (no text opens a form)",
@@ -102,6 +104,37 @@ class Sync:
     source: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    """`/impact settings`: the values to set (None: leave as is); all None: show them."""
+
+    currency: str | None = None  # ISO 4217, upper case
+    country: str | None = None  # ISO 3166 alpha-2, upper case (support checked by the shell)
+    minutes_per_reply: float | None = None
+
+    @property
+    def changes(self) -> dict[str, str | float]:
+        """The settings keys this request sets, with their values."""
+        values = {
+            "currency": self.currency,
+            "country": self.country,
+            "minutes_per_reply": self.minutes_per_reply,
+        }
+        return {key: value for key, value in values.items() if value is not None}
+
+
+#: The most minutes one reply can be said to take (an hour: beyond that it is not a reply).
+MAX_MINUTES_PER_REPLY = 60.0
+_SETTING_NAMES = {
+    "currency": "currency",
+    "country": "country",
+    "minutes-per-reply": "minutes_per_reply",
+    "minutes_per_reply": "minutes_per_reply",
+}
+_PLAIN_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
+
 Request = (
     Help
     | Status
@@ -114,6 +147,7 @@ Request = (
     | ScheduleSet
     | Connect
     | Sync
+    | TeamSettings
 )
 
 
@@ -154,6 +188,8 @@ def parse_command(text: str) -> Request:
         return _source("connect", args, Connect)
     if sub == "sync":
         return _source("sync", args, Sync)
+    if sub == "settings":
+        return parse_settings(args)
     known = ", ".join(f"`{name}`" for name in HELP_LINES)
     raise UsageError(f"I don't know `{words[0]}`.", f"Try one of {known}, or `/impact help`.")
 
@@ -227,6 +263,69 @@ def _schedule(args: list[str]) -> ScheduleShow | ScheduleOff | ScheduleSet:
         raise _fail("schedule", f"`{rest[1]}` is not a time like 09:00 or 9am.")
     timezone = rest[2] if len(rest) == 3 else None
     return ScheduleSet(weekday, when[0], when[1], timezone, quiet)
+
+
+def parse_settings(args: list[str]) -> TeamSettings:
+    """`currency EUR country DE minutes-per-reply 3`, in any order, each at most once.
+    Raises UsageError naming the first thing wrong, with an example; then nothing is set."""
+    if len(args) % 2:
+        raise _fail("settings", f"`{args[-1]}` needs a value after it.")
+    values: dict[str, str] = {}
+    for name, raw in zip(args[::2], args[1::2], strict=True):
+        key = _SETTING_NAMES.get(name.lower())
+        if key is None:
+            raise _fail(
+                "settings",
+                f"`{name}` is not a setting: use `currency`, `country` or `minutes-per-reply`.",
+            )
+        if key in values:
+            raise _fail("settings", f"`{name}` is given twice.")
+        values[key] = raw
+    return TeamSettings(
+        currency=_currency(values["currency"]) if "currency" in values else None,
+        country=_country(values["country"]) if "country" in values else None,
+        minutes_per_reply=_minutes(values["minutes_per_reply"])
+        if "minutes_per_reply" in values
+        else None,
+    )
+
+
+def _currency(raw: str) -> str:
+    code = normalise_currency(raw)
+    if code is None:
+        raise _fail(
+            "settings",
+            f"`{raw[:20]}` is not an ISO 4217 currency code: use three letters such as EUR, USD "
+            "or GBP, e.g. `/impact settings currency EUR`.",
+        )
+    return code
+
+
+def _country(raw: str) -> str:
+    if not _COUNTRY.match(raw):
+        raise _fail(
+            "settings",
+            f"`{raw[:20]}` is not an ISO 3166 country code: use two letters such as DE, US or "
+            "GB, e.g. `/impact settings country DE`.",
+        )
+    return raw.upper()
+
+
+def _minutes(raw: str) -> float:
+    if not _PLAIN_NUMBER.match(raw):
+        raise _fail(
+            "settings",
+            f"`{raw[:20]}` is not a number of minutes: give a number such as 3 or 2.5, "
+            "e.g. `/impact settings minutes-per-reply 3`.",
+        )
+    minutes = float(raw.replace(",", "."))
+    if not 0 < minutes <= MAX_MINUTES_PER_REPLY:
+        raise _fail(
+            "settings",
+            f"Minutes per reply must be more than 0 and at most {MAX_MINUTES_PER_REPLY:g} "
+            f"(got {raw}), e.g. `/impact settings minutes-per-reply 3`.",
+        )
+    return minutes
 
 
 def _source(sub: str, args: list[str], kind: type) -> Connect | Sync:

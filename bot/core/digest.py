@@ -486,8 +486,8 @@ def choose_headline(
         team_arg = team or "T…"
         return Headline(
             "no_data",
-            f"No data for {frame.week.label}: connect a source with `/impact connect` or load "
-            f"a CSV with `impact import FILE --team {team_arg}`.",
+            f"No data for {frame.week.label}: connect a source (e.g. `/impact connect "
+            f"instagram`) or load a CSV with `impact import FILE --team {team_arg}`.",
         )
     holiday = holidays[0] if holidays else None
     event = _goal_event(frame, goals, currency, thresholds)

@@ -1,32 +1,66 @@
-"""Buttons and the goal form: Undo, Edit, Delete, and the modal's submission."""
+"""Buttons and the goal form: Undo, the goal menu (Edit, Delete), Restore, paging through
+`/impact goals`, and the goal and connect forms' submissions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.bootstrap import Runtime
+from bot.core.blocks import context as context_block
 from bot.core.errors import ImpactError
 from bot.core.goals import Refusal, parse_goal
-from bot.core.replies import goal_modal, notice_modal, render_goal_list, render_goal_stored
+from bot.core.replies import (
+    deleted_notice,
+    goal_modal,
+    notice_modal,
+    render_goal_list,
+    render_goal_stored,
+)
 from bot.services.connections import connect
 from bot.services.digest import today_in
+from bot.services.goal_edits import edit_goal, goal_source, restore_goal
 from bot.services.goals import add_goal, delete_goal, list_goals
 from bot.services.teams import touch_team
+from bot.slack.home import publish_home
+from bot.slack.identity import team_of
 from integrations.base import ConnectorError
-from storage.db import session_scope
-from storage.tables import Goal
 
 
-def _goal_text(runtime: Runtime, team_id: str, goal_id: int) -> tuple[str, str] | None:
-    with session_scope(runtime.engine) as session:
-        goal = session.get(Goal, goal_id)
-        if goal is None or goal.team_id != team_id or goal.deleted_at is not None:
-            return None
-        return goal.source_text, goal.channel_id
+def _today(runtime: Runtime, team_id: str) -> date:
+    return today_in(runtime.engine, team_id, datetime.now(UTC))
+
+
+def _menu_choice(value: str) -> tuple[str, int, int]:
+    """`edit:12:1` -> ("edit", 12, 1): verb, goal id, the page of the list it was on (the
+    page is absent from lists sent before paging existed)."""
+    verb, raw_id, raw_page = ([*value.split(":"), "0"])[:3]
+    return verb, int(raw_id), int(raw_page or 0)
+
+
+def _goal_input(view: dict[str, Any]) -> str:
+    return view["state"]["values"]["goal"]["text"]["value"] or ""
+
+
+def _chosen_channel(view: dict[str, Any]) -> str:
+    """The channel of the form: fixed by where it was opened, or picked in it (App Home)."""
+    _, _, rest = view.get("private_metadata", "").partition("|")
+    channel = rest.partition("|")[0]
+    if channel:
+        return channel
+    picked = view["state"]["values"].get("channel", {}).get("value", {})
+    return picked.get("selected_conversation") or ""
+
+
+def _metadata(view: dict[str, Any]) -> tuple[int | None, str]:
+    """(the goal being edited, the form's origin: 'home' or '')."""
+    raw_id, _, rest = view.get("private_metadata", "").partition("|")
+    origin = rest.partition("|")[2]
+    return (int(raw_id) if raw_id.isdigit() else None), origin
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -34,76 +68,114 @@ def register(app: App, runtime: Runtime) -> None:
     def undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         goal_id = int(body["actions"][0]["value"])
-        removed = delete_goal(runtime.engine, context.team_id or "", goal_id)
+        removed = delete_goal(runtime.engine, team_of(context), goal_id)
         text = "Undone: the goal is removed." if removed else "That goal was already removed."
         respond(text=text, replace_original=True)
 
-    @app.action("goal_menu")
-    def menu(
+    def answer_list(
+        respond: Respond, team_id: str, channel: str | None, page: int, notice: Any = ()
+    ) -> None:
+        goals = list_goals(runtime.engine, team_id, channel, today=_today(runtime, team_id))
+        respond(**render_goal_list(goals, page, notice), replace_original=True)
+
+    def open_edit(
         ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext, client: WebClient
     ) -> None:
+        """Edit opens the form in the ack: its trigger_id lives 3 seconds. Delete is a lazy."""
         ack()
-        verb, _, raw_id = body["actions"][0]["selected_option"]["value"].partition(":")
-        team_id, goal_id = context.team_id or "", int(raw_id)
-        if verb == "edit":
-            found = _goal_text(runtime, team_id, goal_id)
-            if found is None:
-                respond(text="That goal no longer exists.", replace_original=False)
-                return
-            client.views_open(
-                trigger_id=body["trigger_id"], view=goal_modal(goal_id, found[0], found[1])
-            )
+        verb, goal_id, _ = _menu_choice(body["actions"][0]["selected_option"]["value"])
+        if verb != "edit":
             return
-        delete_goal(runtime.engine, team_id, goal_id)
-        channel = (body.get("channel") or {}).get("id")
-        today = today_in(runtime.engine, team_id, datetime.now(UTC))
-        respond(
-            **render_goal_list(list_goals(runtime.engine, team_id, channel, today=today)),
-            replace_original=True,
+        found = goal_source(runtime.engine, team_of(context), goal_id)
+        if found is None:
+            respond(text="That goal no longer exists.", replace_original=False)
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"], view=goal_modal(goal_id, found[0], found[1])
         )
 
-    def _goal_text(view: dict[str, Any]) -> str:
-        return view["state"]["values"]["goal"]["text"]["value"] or ""
+    def delete_from_menu(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        verb, goal_id, page = _menu_choice(body["actions"][0]["selected_option"]["value"])
+        if verb != "delete":
+            return
+        team_id = team_of(context)
+        found = goal_source(runtime.engine, team_id, goal_id)
+        delete_goal(runtime.engine, team_id, goal_id)
+        channel = (body.get("channel") or {}).get("id") or (found[1] if found else None)
+        notice = deleted_notice(found[0] if found else None, goal_id)
+        answer_list(respond, team_id, channel, page, notice)
 
-    def _today(team_id: str) -> Any:
-        return today_in(runtime.engine, team_id, datetime.now(UTC))
+    app.action("goal_menu")(ack=open_edit, lazy=[delete_from_menu])
 
-    def ack_goal(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def ack_only(ack: Ack) -> None:
+        ack()
+
+    def restore(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        team_id = team_of(context)
+        goal_id = int(body["actions"][0]["value"])
+        restored = restore_goal(runtime.engine, team_id, goal_id, _today(runtime, team_id))
+        channel = (body.get("channel") or {}).get("id")
+        notice = [] if restored else [context_block("Nothing to undo: the goal is back already.")]
+        answer_list(respond, team_id, channel, 0, notice)
+
+    app.action("goal_restore")(ack=ack_only, lazy=[restore])
+
+    def turn_page(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        channel = (body.get("channel") or {}).get("id")
+        answer_list(respond, team_of(context), channel, int(body["actions"][0]["value"]))
+
+    app.action(re.compile(r"^goals_page_(prev|next)$"))(ack=ack_only, lazy=[turn_page])
+
+    def ack_goal(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         """The grammar is pure and fast: refusals go back in the ack, nothing is stored."""
-        team_id = context.team_id or body.get("team", {}).get("id", "")
-        parsed = parse_goal(_goal_text(view), _today(team_id))
+        parsed = parse_goal(_goal_input(view), _today(runtime, team_of(context)))
+        errors = {}
         if isinstance(parsed, Refusal):
-            ack(response_action="errors", errors={"goal": parsed.message()[:2000]})
+            errors["goal"] = parsed.message()[:2000]
+        if not _chosen_channel(view):
+            errors["channel"] = "Pick the channel whose digest shows this goal."
+        if errors:
+            ack(response_action="errors", errors=errors)
         else:
             ack()
 
     def store_goal(
         body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        team_id = context.team_id or body.get("team", {}).get("id", "")
-        text, today = _goal_text(view), _today(team_id)
-        if isinstance(parse_goal(text, today), Refusal):
+        team_id, text, channel = team_of(context), _goal_input(view), _chosen_channel(view)
+        today = _today(runtime, team_id)
+        if isinstance(parse_goal(text, today), Refusal) or not channel:
             return  # refused in the ack
-        raw_id, _, channel = view.get("private_metadata", "").partition("|")
+        goal_id, origin = _metadata(view)
+        user = body["user"]["id"]
         touch_team(runtime.engine, team_id)
-        if raw_id:
-            delete_goal(runtime.engine, team_id, int(raw_id))
-        result = add_goal(
-            runtime.engine,
-            team_id=team_id,
-            channel_id=channel,
-            text=text,
-            user_id=body["user"]["id"],
-            today=today,
-        )
-        if channel and not isinstance(result, Refusal):
-            client.chat_postEphemeral(
-                channel=channel,
-                user=body["user"]["id"],
-                **render_goal_stored(result.line, result.baseline),
+        if goal_id is not None:
+            result = edit_goal(
+                runtime.engine,
+                team_id=team_id,
+                goal_id=goal_id,
+                text=text,
+                today=today,
+                channel_id=channel,
             )
+        else:
+            result = add_goal(
+                runtime.engine,
+                team_id=team_id,
+                channel_id=channel,
+                text=text,
+                user_id=user,
+                today=today,
+            )
+        if result is None:
+            client.chat_postEphemeral(
+                channel=channel, user=user, text="That goal no longer exists: nothing changed."
+            )
+        elif not isinstance(result, Refusal):
+            reply = render_goal_stored(result.line, result.baseline)
+            client.chat_postEphemeral(channel=channel, user=user, **reply)
+        if origin == "home":
+            publish_home(runtime, client, team_id, user)
 
     app.view("goal_modal")(ack=ack_goal, lazy=[store_goal])
 
@@ -132,9 +204,8 @@ def register(app: App, runtime: Runtime) -> None:
         if not all(values.values()):
             return  # answered in the ack with the missing fields
         source = view.get("private_metadata", "").partition("|")[0]
-        team_id = context.team_id or body.get("team", {}).get("id", "")
         try:
-            info = connect(runtime, team_id, source, values)
+            info = connect(runtime, team_of(context), source, values)
         except (ConnectorError, ImpactError) as err:
             hint = err.user_hint(source) if isinstance(err, ConnectorError) else err.for_user()
             result = notice_modal(
@@ -153,12 +224,3 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action("connect_login")
     def login_link_opened(ack: Ack) -> None:
         ack()  # the button only opens the platform's login page in the browser
-
-    @app.action("home_add_goal")
-    def home_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=goal_modal())
-
-    @app.action("home_sync")
-    def home_sync(ack: Ack) -> None:
-        ack()

@@ -23,6 +23,7 @@ from bot.bootstrap import Runtime
 from bot.core.errors import ConfigError
 from bot.slack import actions, commands, home, threads
 from bot.slack.client import make_web_client
+from bot.slack.identity import team_of
 from bot.slack.installation import DbInstallationStore, DbStateStore, forget_installation
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def register(app: App, runtime: Runtime) -> None:
     home.register(app, runtime)
 
     def on_uninstall(event: dict[str, Any], context: Any) -> None:
-        forget_installation(runtime.engine, context.team_id or "")
+        forget_installation(runtime.engine, team_of(context))
 
     app.event("app_uninstalled")(on_uninstall)
     app.event("tokens_revoked")(on_uninstall)

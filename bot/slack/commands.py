@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.bootstrap import Runtime
 from bot.chart import render_chart
 from bot.core import commands as cmd
+from bot.core import hints
 from bot.core.blocks import render_digest
 from bot.core.connect_links import render_login_link
 from bot.core.errors import UsageError
@@ -33,6 +34,7 @@ from bot.core.replies import (
     render_metrics,
     render_refusal,
     render_schedule,
+    render_settings,
     render_status,
     render_sync,
     render_usage_error,
@@ -45,9 +47,11 @@ from bot.services.platform_connect import login_configured, start_login
 from bot.services.posting import post_digest
 from bot.services.schedules import clear_schedule, get_schedule, set_schedule
 from bot.services.sync import sync_team
+from bot.services.team_settings import get_settings, update_settings
 from bot.services.teams import touch_team
+from bot.slack.identity import team_of
 from bot.slack.respond import KeepAliveRespond
-from integrations.registry import CREDENTIAL_FIELDS
+from integrations.registry import CONNECTORS, CREDENTIAL_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def register(app: App, runtime: Runtime) -> None:
         respond: Respond, command: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         request = cmd.parse_command(command.get("text", ""))  # valid: `needs_work` checked it
-        team_id = context.team_id or command.get("team_id", "")
+        team_id = team_of(context)
         # one kept-alive connection per thread, not a new one for every answer
         reply: Callable[..., Any] = (
             KeepAliveRespond(command["response_url"], timeout=runtime.settings.http_timeout_seconds)
@@ -199,7 +203,8 @@ def answer(
     elif isinstance(request, cmd.Connect):
         if request.source is None:
             respond(
-                **render_connections(list_connections(engine, team_id)), response_type="ephemeral"
+                **render_connections(list_connections(engine, team_id), team_id),
+                response_type="ephemeral",
             )
         elif login_configured(runtime, request.source):
             link = start_login(
@@ -212,11 +217,20 @@ def answer(
             )
             respond(**render_login_link(request.source, link), response_type="ephemeral")
         else:
-            respond(text=_connect_instructions(request.source), response_type="ephemeral")
+            respond(text=_connect_instructions(request.source, team_id), response_type="ephemeral")
+    elif isinstance(request, cmd.TeamSettings):
+        changes = request.changes
+        view = (
+            update_settings(engine, team_id, request) if changes else get_settings(engine, team_id)
+        )
+        respond(**render_settings(view, list(changes)), response_type="ephemeral")
     elif isinstance(request, cmd.Sync):
         reports = sync_team(runtime, team_id, today=today, source=request.source)
         respond(
-            **render_sync([(r.name, r.status, r.points, r.error) for r in reports]),
+            **render_sync(
+                [(r.name, r.status, r.points, r.error) for r in reports],
+                hints.nothing_to_sync(request.source, CONNECTORS, team_id),
+            ),
             response_type="ephemeral",
         )
 
@@ -231,13 +245,7 @@ def _user_timezone(client: WebClient, user: str | None) -> str:
         return "UTC"
 
 
-def _connect_instructions(source: str) -> str:
+def _connect_instructions(source: str, team_id: str) -> str:
     if source == "webhook":
-        return (
-            "Create a signed outcome feed with `impact feed create <name> --team <team id>`: it "
-            "prints the URL and the secret your system signs events with."
-        )
-    return (
-        f"{source} is not connectable from Slack yet. Load its data with `impact import FILE "
-        "--team <team id>` (CSV), or send outcomes to a webhook feed (`/impact connect webhook`)."
-    )
+        return hints.webhook_instructions(team_id)
+    return hints.sentence(hints.source_hint(source, CONNECTORS, team_id))

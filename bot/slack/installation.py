@@ -24,6 +24,17 @@ from storage.tables import DigestSchedule, OAuthState, Team, utcnow
 log = logging.getLogger(__name__)
 
 
+def installation_key(
+    enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None
+) -> str:
+    """The `teams.id` an installation is stored under: the org for an org-wide install
+    (one installation serves every workspace of the org, whichever one a request names),
+    else the workspace. `bot.slack.identity.team_of` keys a request's data the same way."""
+    if is_enterprise_install and enterprise_id:
+        return enterprise_id
+    return team_id or enterprise_id or ""
+
+
 class DbInstallationStore(InstallationStore):
     def __init__(self, engine: Engine, vault: Vault) -> None:
         self.engine, self.vault = engine, vault
@@ -33,7 +44,9 @@ class DbInstallationStore(InstallationStore):
         return log
 
     def save(self, installation: Installation) -> None:
-        team_id = installation.team_id or installation.enterprise_id or ""
+        team_id = installation_key(
+            installation.enterprise_id, installation.team_id, installation.is_enterprise_install
+        )
         with session_scope(self.engine) as session:
             team = ensure_team(session, team_id)  # insert-if-absent: replicas may race
             team.name = installation.team_name or team.name
@@ -65,8 +78,9 @@ class DbInstallationStore(InstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
+        key = installation_key(enterprise_id, team_id, is_enterprise_install)
         with session_scope(self.engine) as session:
-            team = session.get(Team, team_id or enterprise_id or "")
+            team = session.get(Team, key)
             if team is None or team.bot_token_enc is None or team.uninstalled_at is not None:
                 return None
             refresh = team.bot_refresh_token_enc
@@ -96,7 +110,11 @@ class DbInstallationStore(InstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        bot = self.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        bot = self.find_bot(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=is_enterprise_install,
+        )
         if bot is None:
             return None
         with session_scope(self.engine) as session:

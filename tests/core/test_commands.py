@@ -4,6 +4,8 @@ bad input becomes a UsageError that says what was wrong and shows that subcomman
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core import commands as cmd
 from bot.core.errors import UsageError
@@ -88,3 +90,31 @@ def test_help_lists_every_subcommand():
     text = cmd.help_text()
     for line in cmd.HELP_LINES.values():
         assert line in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("settings", cmd.TeamSettings()),
+        ("settings currency eur", cmd.TeamSettings(currency="EUR")),
+        (
+            "settings minutes-per-reply 2,5 country de currency GBP",
+            cmd.TeamSettings(currency="GBP", country="DE", minutes_per_reply=2.5),
+        ),
+        ("settings minutes_per_reply 60", cmd.TeamSettings(minutes_per_reply=60.0)),
+    ],
+)
+def test_settings_parse(text, expected):
+    assert cmd.parse_command(text) == expected
+
+
+@given(st.lists(st.text(max_size=12).filter(lambda w: w.strip() == w and w), max_size=6))
+def test_settings_parse_or_explain_with_an_example(words):
+    try:
+        request = cmd.parse_settings(words)
+    except UsageError as err:
+        assert "/impact settings" in err.for_user()
+    else:
+        minutes = request.minutes_per_reply
+        assert minutes is None or 0 < minutes <= cmd.MAX_MINUTES_PER_REPLY
+        assert request.currency is None or len(request.currency) == 3
