@@ -623,7 +623,8 @@ def share_gap(j: _Judge, platform: str) -> Insight | None:
         f"({amount(j.frame, metric, value, j.currency)})."
     )
     action = (
-        f"Move some posting and reply time from {name} to where {label} come from, or give "
+        f"Move some posting and reply time from {name} to where {label} "
+        f"{'comes' if j.frame.is_money(metric) else 'come'} from, or give "
         f"{name} a goal of its own to justify it."
     )
     stake_class, _ = j.stake_of(metric, value)

@@ -396,3 +396,24 @@ def test_no_outcome_attributed_to_a_platform_says_how_to_link_one():
     assert "utm_source=tiktok" in item["action"] and "/impact connect ga4" in item["action"]
     # TikTok's spike is not judged against an outcome it has none of.
     assert ("engagement_without_outcome", "tiktok") not in insight_types(data)
+
+
+def test_engagement_up_a_lot_and_signups_a_little_is_not_together():
+    # The case: all interactions +52% (Instagram +80%: 1,080 against 600; Facebook
+    # +10%: 440 against 400), signups +5.6% (105.6 against 100, each platform half of
+    # SIGNUPS_100). Signups did not move beyond noise, so nothing "moved together": Instagram
+    # gets the alarm, and no all-platforms copy of it.
+    history = {
+        ("instagram", "interactions"): [*[v * 0.6 for v in INTERACTIONS], 1080],
+        ("facebook", "interactions"): [*[v * 0.4 for v in INTERACTIONS], 440],
+        ("instagram", "signups"): [*[v * 0.5 for v in SIGNUPS_100], 53],
+        ("facebook", "signups"): [*[v * 0.5 for v in SIGNUPS_100], 52.6],
+    }
+    data = judge(history).to_json()
+    assert data["headline"]["kind"] == "gap"
+    assert data["headline"]["text"].startswith("Instagram interactions +80%; signups +6%")
+    assert [(i["type"], i["platform"]) for i in data["insights"] if i["kind"] == "alarm"] == [
+        ("engagement_without_outcome", "instagram")
+    ]
+    assert data["totals"]["interactions_change"] == 0.52
+    assert data["totals"]["outcomes_change"]["signups"] == 0.056
