@@ -32,27 +32,7 @@ def refusal(text: str, custom=CUSTOM) -> str:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("signups +15% by March 31", GoalSpec("signups", "relative", 0.15, date(2027, 3, 31))),
-        (
-            "goal: increase donations by 20% by end of Q1",
-            GoalSpec("donations", "relative", 0.2, date(2027, 3, 31)),
-        ),
-        (
-            "Instagram link clicks to 2,000 by 2027-01-31",
-            GoalSpec("link_clicks", "absolute", 2000, date(2027, 1, 31), "instagram"),
-        ),
-        (
-            "revenue from LinkedIn +10% in 8 weeks",
-            GoalSpec("revenue", "relative", 0.1, date(2027, 1, 18), "linkedin"),
-        ),
-        (
-            "reduce cost per signup by 10% by next month",
-            GoalSpec("cost_per_signup", "relative", 0.1, date(2026, 12, 31), None, "reduce"),
-        ),
-        (
-            "engagement rate 3% on tiktok by Dec 15",
-            GoalSpec("engagement_rate", "rate", 0.03, date(2026, 12, 15), "tiktok"),
-        ),
+        # the six lines of product.md section 2 are in tests/core/test_goals.py
         (
             "reduce complaints by 10% by March 31",
             GoalSpec("complaints", "relative", 0.1, date(2027, 3, 31), None, "reduce"),
@@ -69,7 +49,7 @@ def refusal(text: str, custom=CUSTOM) -> str:
         ),
     ],
 )
-def test_every_example_of_the_spec_parses_to_its_goal(text, expected):
+def test_more_examples_of_the_spec_parse_to_their_goal(text, expected):
     assert parse(text) == expected
 
 
