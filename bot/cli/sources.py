@@ -18,7 +18,6 @@ from bot.services.webhooks import create_feed
 from integrations.base import ConnectorError
 from integrations.registry import CREDENTIAL_FIELDS
 from storage.db import session_scope
-from storage.migrate import upgrade
 from storage.tables import Team
 
 
@@ -52,7 +51,6 @@ def connect(
     if key_events:
         credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     with runtime() as rt:
-        upgrade(rt.engine)
         try:
             info = connect_source(rt, team_id, source, credentials)
         except ConnectorError as err:
@@ -90,7 +88,6 @@ def connections(team_id: str) -> None:
 def sync(team_id: str | None, source: str | None, since: datetime | None) -> None:
     """Pull new data from connected sources (resumes where the last sync stopped)."""
     with runtime() as rt:
-        upgrade(rt.engine)
         with session_scope(rt.engine) as session:
             teams = [team_id] if team_id else [t.id for t in session.exec(select(Team))]
         failed = False
@@ -133,7 +130,6 @@ def feed() -> None:
 def feed_create(name: str, team_id: str) -> None:
     """Create a signed webhook feed for outcomes; prints its URL and secret once."""
     with runtime() as rt:
-        upgrade(rt.engine)
         slug, secret = create_feed(rt, team_id, name)
         base = rt.settings.public_url
     click.echo(f"POST {base}/webhooks/outcomes/{slug}")
