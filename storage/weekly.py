@@ -121,5 +121,5 @@ def data_span(session: Session, team_id: str, days: DateRange | None = None) -> 
     first, last = session.execute(query).one()
     if first is None or last is None:
         return None
-    as_date = (lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)))  # noqa: E731
+    as_date = lambda d: d if isinstance(d, date) else date.fromisoformat(str(d))  # noqa: E731
     return DateRange(as_date(first), as_date(last))

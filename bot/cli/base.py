@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-
 from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import Runtime, build_runtime
