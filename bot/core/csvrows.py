@@ -100,7 +100,7 @@ def parse_metric_row(
         return RowError(line, f"date '{raw_date}' is not an ISO date like 2026-11-09")
     if not account:
         return RowError(line, "account is empty: name the account the row belongs to")
-    metric = _metric_name(raw_metric)
+    metric = metric_name(raw_metric)
     if not metric:
         return RowError(line, "metric is empty")
     kind = _kind(metric, raw_kind, custom)
@@ -135,7 +135,10 @@ def is_money(metric: str, kind: Kind) -> bool:
     return kind in (Kind.MONEY, Kind.COST) or catalogue.is_money(metric)
 
 
-def _metric_name(text: str) -> str:
+def metric_name(text: str) -> str:
+    """The canonical name of a catalogued metric as people type it (`Sign-ups`), else the
+    text in lower case with underscores (`Volunteer Hours` -> `volunteer_hours`): metric
+    names match whatever their case, in CSV files and webhooks alike."""
     resolved = catalogue.resolve_metric(text)
     return resolved or "_".join(text.strip().lower().split())
 

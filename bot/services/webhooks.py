@@ -26,10 +26,12 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Runtime
 from bot.core import catalogue
+from bot.core.catalogue import Kind
+from bot.core.csvrows import metric_name
 from bot.core.model import MetricPoint
 from storage.db import session_scope
-from storage.metrics import ensure_team, get_or_create_connection, upsert_points
-from storage.tables import Connection, OutcomeEvent, OutcomeFeed
+from storage.metrics import custom_kinds, ensure_team, get_or_create_connection, upsert_points
+from storage.tables import Connection, OutcomeEvent, OutcomeFeed, utcnow
 
 MAX_SKEW_SECONDS = 300
 MAX_BODY = 64 * 1024
@@ -70,10 +72,11 @@ def handle_outcome_webhook(
     lowered = {k.lower(): v for k, v in headers.items()}
     with session_scope(runtime.engine) as session:
         feed = session.execute(
-            select(OutcomeFeed).where(OutcomeFeed.slug == slug)
+            select(OutcomeFeed).where(OutcomeFeed.slug == slug.lower())
         ).scalar_one_or_none()
         secret = runtime.require_vault().decrypt_text(feed.secret_enc) if feed else None
         feed_id, connection_id = (feed.id, feed.connection_id) if feed else (None, None)
+        custom = custom_kinds(session, feed.team_id) if feed else {}
     if secret is None:
         return 404, {"error": "unknown feed"}
     timestamp = lowered.get("x-impact-timestamp", "")
@@ -83,7 +86,7 @@ def handle_outcome_webhook(
         return 401, {"error": "missing or stale X-Impact-Timestamp"}
     if not hmac.compare_digest(given, sign(secret, timestamp, body)):
         return 401, {"error": "bad signature"}
-    event = _parse(body)
+    event = _parse(body, custom)
     if isinstance(event, str):
         return 400, {"error": event}
     try:
@@ -109,6 +112,7 @@ def handle_outcome_webhook(
             ).scalar_one()
             connection = session.get(Connection, connection_id)
             assert connection is not None
+            connection.last_sync_at = utcnow()  # the feed's freshness: its last event
             upsert_points(
                 session,
                 connection,
@@ -123,8 +127,9 @@ def handle_outcome_webhook(
     return 200, {"ok": True}
 
 
-def _parse(body: bytes) -> dict[str, Any] | str:
-    """The event, or the reason it is refused (for a 400)."""
+def _parse(body: bytes, custom: dict[str, Kind] | None = None) -> dict[str, Any] | str:
+    """The event, or the reason it is refused (for a 400). `custom` holds the metric kinds
+    the team declared: a declared `money` metric may be negative, like revenue."""
     if len(body) > MAX_BODY:
         return "body larger than 64 KB"
     try:
@@ -136,21 +141,21 @@ def _parse(body: bytes) -> dict[str, Any] | str:
     event_id = data.get("id")
     if not isinstance(event_id, str | int) or not str(event_id).strip():
         return "`id` is required (a unique id per event, so retries count once)"
-    metric = (
-        catalogue.resolve_metric(str(data.get("metric", ""))) or str(data.get("metric", "")).strip()
-    )
+    metric = metric_name(str(data.get("metric", "")))
     if not metric:
         return '`metric` is required, e.g. "signups"'
-    if metric in catalogue.METRICS and catalogue.METRICS[metric].kind is not catalogue.Kind.OUTCOME:
+    kind = catalogue.kind_of(metric, custom)
+    if kind is not None and not catalogue.is_outcome(metric, custom):
         return f"`{metric}` is not an outcome metric"
+    money = catalogue.is_money(metric, custom)
     value = data.get("value", 1)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        return "`value` must be a number ≥ 0"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "`value` must be a number" + ("" if money else " ≥ 0")
+    if value < 0 and not money:
+        return (
+            f"`value` must be a number ≥ 0: `{metric}` is a count. Only money (revenue, "
+            "donations, refunds, or a metric declared with kind money) may be negative"
+        )
     raw_day = data.get("date")
     try:
         day = date.fromisoformat(raw_day) if raw_day else datetime.now(UTC).date()
