@@ -15,7 +15,7 @@ from bot.core.blocks import render_digest
 from bot.core.digest import Digest, goal_value_text, status_label
 from bot.core.goals import Refusal
 from bot.core.periods import IsoWeek
-from bot.core.progress import progress_bar
+from bot.core.progress import NO_DATA, progress_bar
 from bot.core.terminal import render_text
 from bot.services.coverage import no_data_message
 from bot.services.digest import build_digest, default_week, today_in
@@ -134,7 +134,12 @@ def goals(team_id: str, channel_id: str | None) -> None:
             'No goals yet. Set one: impact goal add "signups +15% by Mar 31" --team ' + team_id
         )
     for line in lines:
+        status = status_label(line.evaluation.status)
+        if line.evaluation.status == NO_DATA or line.evaluation.current is None:
+            detail = f" ({line.hint})" if line.hint else ""  # the value would say "no data" again
+        else:
+            detail = f" ({goal_value_text(line)})"
         click.echo(
             f"{line.id:>4}  {progress_bar(line.evaluation.progress)}  {line.description}  "
-            f"{status_label(line.evaluation.status)}  ({goal_value_text(line)})"
+            f"{status}{detail}"
         )

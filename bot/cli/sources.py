@@ -10,6 +10,7 @@ import click
 from sqlmodel import select
 
 from bot.cli.base import runtime
+from bot.core.replies import status_of
 from bot.services.connections import connect as connect_source
 from bot.services.connections import list_connections
 from bot.services.digest import today_in
@@ -69,11 +70,7 @@ def connections(team_id: str) -> None:
     if not rows:
         click.echo("No connections yet: impact connect <source> --team " + team_id)
     for c in rows:
-        hint = f" — {c.hint}" if c.hint and c.health not in ("ok", "new") else ""
-        click.echo(
-            f"{c.id:>4}  {c.source:<10} {c.name:<40} {c.health:<13} "
-            f"{('synced ' + c.last_sync) if c.last_sync else 'never synced'}{hint}"
-        )
+        click.echo(f"{c.id:>4}  {c.source:<10} {c.name:<40} {status_of(c)}")
 
 
 @click.command()

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.core import catalogue
 from bot.core.blocks import DIVIDER, GOAL_PROMPT, context, escape, goal_text, header, section
 from bot.core.commands import WEEKDAYS, help_text
 from bot.core.digest import GoalLine, metric_label
+from bot.core.freshness import connection_status, is_healthy
 from bot.core.goals import Refusal
 from bot.core.insights import pct, platform_name
 from bot.core.model import DateRange
 from bot.core.periods import range_label
 from bot.core.progress import MET, NO_DATA, ON_TRACK
+from bot.core.wording import plural
 
 Message = dict[str, Any]
 
@@ -69,7 +72,7 @@ def render_status(goals: Sequence[GoalLine], verdict: str) -> Message:
         return {"text": text, "blocks": [section(text)]}
     good = sum(g.evaluation.status in (MET, ON_TRACK) for g in goals)
     waiting = sum(g.evaluation.status == NO_DATA for g in goals)
-    headline = f"{good} of {len(goals)} goals on track" + (
+    headline = f"{good} of {plural(len(goals), 'goal')} on track" + (
         f", {waiting} waiting for data" if waiting else ""
     )
     blocks = [section(f"*{escape(headline)}.* {escape(verdict)}")]
@@ -105,7 +108,7 @@ def render_goal_list(goals: Sequence[GoalLine]) -> Message:
                 },
             }
         )
-    return {"text": f"{len(goals)} goals in this channel", "blocks": blocks}
+    return {"text": f"{plural(len(goals), 'goal')} in this channel", "blocks": blocks}
 
 
 def render_goal_stored(goal: GoalLine, baseline: float | None) -> Message:
@@ -192,14 +195,16 @@ def render_connections(connections: Sequence[ConnectionInfo]) -> Message:
         return {"text": text, "blocks": [section(text)]}
     lines = []
     for c in connections:
-        state = ":large_green_circle:" if c.health in ("ok", "new") else ":warning:"
-        when = f"synced {c.last_sync}" if c.last_sync else "never synced"
-        hint = f" — {escape(c.hint)}" if c.hint and c.health not in ("ok", "new") else ""
-        lines.append(
-            f"{state} *{escape(c.name)}* ({c.source}) · {c.health.replace('_', ' ')}, {when}{hint}"
-        )
+        state = ":large_green_circle:" if is_healthy(c.health) else ":warning:"
+        lines.append(f"{state} *{escape(c.name)}* ({c.source}) · {escape(status_of(c))}")
     text = "\n".join(lines)
-    return {"text": f"{len(connections)} connections", "blocks": [section(text)]}
+    return {"text": plural(len(connections), "connection"), "blocks": [section(text)]}
+
+
+def status_of(connection: ConnectionInfo) -> str:
+    """`imported Nov 20`, `synced Nov 20`, `needs reauth (last synced Nov 20): …`."""
+    day = date.fromisoformat(connection.last_sync) if connection.last_sync else None
+    return connection_status(connection.source, connection.health, day, connection.hint)
 
 
 def render_home(
@@ -327,6 +332,6 @@ def render_sync(results: Sequence[tuple[str, str, int, str | None]]) -> Message:
         icon = ":large_green_circle:" if status == "ok" else ":warning:"
         detail = f" — {escape(error)}" if error else ""
         lines.append(
-            f"{icon} *{escape(name)}*: {status.replace('_', ' ')}, {points:,} points{detail}"
+            f"{icon} *{escape(name)}*: {status.replace('_', ' ')}, {plural(points, 'point')}{detail}"
         )
     return {"text": "Sync finished", "blocks": [section("Sync finished.\n" + "\n".join(lines))]}
