@@ -46,5 +46,5 @@ def test_csv_connections_say_when_they_were_imported(impact):
     )
     listed = impact("connections", "--team", "T1")
     assert "never synced" not in listed.out and " ok " not in listed.out, listed.out
-    line = next(l for l in listed.out.splitlines() if "IG-Main" in l)
+    line = next(row for row in listed.out.splitlines() if "IG-Main" in row)
     assert any(line.endswith(f"imported {day}") for day in days_around_now()), line
