@@ -224,3 +224,24 @@ def _when(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def value_text(value: float) -> str:
+    """A value as the import reads it back exactly: `120`, `-40.5`, `0.1`."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def metric_fields(
+    day: date, platform: str, account: str, metric: str, value: float, kind: str
+) -> list[str]:
+    """One metrics row of the import format (`kind` empty for a catalogued metric)."""
+    return [day.isoformat(), platform, account, metric, value_text(value), kind]
+
+
+def post_fields(account: str, post: PostRecord) -> list[str]:
+    """One posts row of the import format; times in UTC with a `Z`."""
+    published = post.published_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    counts = [str(getattr(post, name)) for name in POST_COUNTS]
+    return [post.external_id, post.platform, account, published, post.permalink or "", *counts]
