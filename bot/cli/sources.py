@@ -45,14 +45,26 @@ def connect(
 ) -> None:
     """Connect a source: checks the credentials, then stores them encrypted."""
     credentials: dict[str, object] = {}
+    if service_account is not None:
+        try:
+            credentials["service_account"] = json.loads(service_account.read_text("utf-8"))
+        except (ValueError, OSError) as err:
+            raise click.BadParameter(
+                f"{service_account} is not a JSON key file ({err}): download the service "
+                "account's key as JSON in Google Cloud (IAM > Service accounts > Keys).",
+                param_hint="--service-account",
+            ) from None
+    if key_events:
+        wrong = [pair for pair in key_events if "=" not in pair or not pair.split("=", 1)[1]]
+        if wrong:
+            raise click.BadParameter(
+                f"{wrong[0]!r} is not EVENT=METRIC, e.g. sign_up=signups.", param_hint="--key-event"
+            )
+        credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     for name, label, secret in CREDENTIAL_FIELDS[source]:
         if name == "access_token" and service_account is not None:
             continue
         credentials[name] = click.prompt(label, hide_input=secret).strip()
-    if service_account is not None:
-        credentials["service_account"] = json.loads(service_account.read_text())
-    if key_events:
-        credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     with runtime() as rt:
         try:
             info = connect_source(rt, team_id, source, credentials)

@@ -52,3 +52,12 @@ def test_a_csv_only_team_and_a_mistyped_team_are_explained(impact):
     typo = impact("sync", "--team", "T2")
     assert typo.code == 1
     assert "no team T2 in this database (teams here: T1)" in typo.err
+
+
+def test_connect_with_a_bad_key_file_or_key_event_says_so_before_asking(impact):
+    key = impact.folder / "key.json"
+    key.write_text("{not json")
+    bad_key = impact("connect", "ga4", "--team", "T1", "--service-account", str(key))
+    assert bad_key.code == 2 and "is not a JSON key file" in bad_key.err
+    bad_event = impact("connect", "ga4", "--team", "T1", "--key-event", "sign_up")
+    assert bad_event.code == 2 and "'sign_up' is not EVENT=METRIC" in bad_event.err
