@@ -72,7 +72,7 @@ def render_status(goals: Sequence[GoalLine], verdict: str) -> Message:
         return {"text": text, "blocks": [section(text)]}
     good = sum(g.evaluation.status in (MET, ON_TRACK) for g in goals)
     waiting = sum(g.evaluation.status == NO_DATA for g in goals)
-    headline = f"{good} of {plural(len(goals), 'goal')} on track" + (
+    headline = f"{good} of {len(goals)} goals on track" + (
         f", {waiting} waiting for data" if waiting else ""
     )
     blocks = [section(f"*{escape(headline)}.* {escape(verdict)}")]

@@ -52,7 +52,7 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
         ]
         connections = _connections(session, team_id)
         custom = [
-            n for n, k in custom_kinds(session, team_id).items() if catalogue.is_outcome(n, {n: k})
+            n for n, k in custom_kinds(session, team_id).items() if k is catalogue.Kind.OUTCOME
         ]
     return compose_digest(
         team=team_id,
