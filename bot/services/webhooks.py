@@ -28,25 +28,45 @@ from bot.bootstrap import Runtime
 from bot.core import catalogue
 from bot.core.catalogue import Kind
 from bot.core.csvrows import metric_name
+from bot.core.errors import UsageError
 from bot.core.model import MetricPoint
 from storage.db import session_scope
-from storage.metrics import custom_kinds, ensure_team, get_or_create_connection, upsert_points
+from storage.metrics import (
+    connection_ids,
+    custom_kinds,
+    ensure_team,
+    get_or_create_connection,
+    upsert_points,
+)
 from storage.tables import Connection, OutcomeEvent, OutcomeFeed, utcnow
 
 MAX_SKEW_SECONDS = 300
+#: Display name of a feed's connection: this and the name it was created with.
+FEED_PREFIX = "Webhook · "
 MAX_BODY = 64 * 1024
 
 
 def create_feed(runtime: Runtime, team_id: str, name: str) -> tuple[str, str]:
-    """A new feed: (slug, secret). The secret is shown once and stored encrypted."""
+    """A new feed: (slug, secret). The secret is shown once and stored encrypted. A name the
+    team already gave a feed (in any case) raises UsageError: two feeds of one source would
+    count its outcomes twice."""
+    name = name.strip()
     slug_base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feed"
     slug = f"{slug_base}-{secrets.token_hex(4)}"
     secret = secrets.token_urlsafe(32)
     vault = runtime.require_vault()
     with session_scope(runtime.engine) as session:
         ensure_team(session, team_id)
+        for existing in connection_ids(session, team_id, "webhook").values():
+            if existing.display_name.casefold() == f"{FEED_PREFIX}{name}".casefold():
+                raise UsageError(
+                    f"team {team_id} already has a feed named {existing.display_name[len(FEED_PREFIX) :]!r}"
+                    f" (POST /webhooks/outcomes/{existing.external_id}).",
+                    "Send its events there with the secret shown when it was created, or "
+                    "give the new feed another name.",
+                )
         connection = get_or_create_connection(
-            session, team_id, "webhook", slug, platform=None, display_name=f"Webhook · {name}"
+            session, team_id, "webhook", slug, platform=None, display_name=f"{FEED_PREFIX}{name}"
         )
         connection.health = "ok"
         session.add(

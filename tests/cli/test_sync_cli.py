@@ -61,3 +61,17 @@ def test_connect_with_a_bad_key_file_or_key_event_says_so_before_asking(impact):
     assert bad_key.code == 2 and "is not a JSON key file" in bad_key.err
     bad_event = impact("connect", "ga4", "--team", "T1", "--key-event", "sign_up")
     assert bad_event.code == 2 and "'sign_up' is not EVENT=METRIC" in bad_event.err
+
+
+def test_a_second_feed_of_the_same_name_in_any_case_is_refused(impact):
+    env = {"IMPACT_SECRET_KEY": generate_key()}
+    first = impact("feed", "create", "Donorbox", "--team", "T1", **env)
+    assert first.code == 0 and "/webhooks/outcomes/donorbox-" in first.out, first.both
+    again = impact("feed", "create", "donorbox", "--team", "T1", **env)
+    assert again.code == 1
+    assert (
+        "team T1 already has a feed named 'Donorbox' (POST /webhooks/outcomes/donorbox-"
+        in again.err
+    )
+    listed = impact("connections", "--team", "T1")
+    assert listed.out.count("Donorbox") == 1 and "no events yet" in listed.out
