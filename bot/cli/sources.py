@@ -10,7 +10,7 @@ import click
 from sqlmodel import select
 
 from bot.cli.base import runtime
-from bot.core.freshness import FED_SOURCES
+from bot.core.freshness import FED_SOURCES, freshness_text, is_healthy
 from bot.core.replies import ConnectionInfo, status_of
 from bot.core.wording import plural
 from bot.services.connections import connect as connect_source
@@ -84,7 +84,12 @@ def connections(team_id: str) -> None:
     if not rows:
         click.echo("No connections yet: impact connect <source> --team " + team_id)
     for c in rows:
-        click.echo(f"{c.id:>4}  {c.source:<10} {c.name:<40} {status_of(c)}")
+        day = date.fromisoformat(c.last_sync) if c.last_sync else None
+        hint = f" — {c.hint}" if c.hint and not is_healthy(c.health) else ""
+        click.echo(
+            f"{c.id:>4}  {c.source:<10} {c.name:<40} {c.health:<13} "
+            f"{freshness_text(c.source, day)}{hint}"
+        )
 
 
 @click.command()

@@ -44,10 +44,16 @@ def connection_status(
     - a broken one: `needs reauth (last synced Nov 20): <how to fix it>`,
       `failing (never synced): <how to fix it>`
     """
-    verb = FED_SOURCES.get(source, "synced")
-    when = f"{verb} {day_text(last_sync, today)}" if last_sync else None
-    never = NOTHING_YET.get(source, "never synced")
+    when = freshness_text(source, last_sync, today=today)
     if is_healthy(health):
-        return when or (never if source in FED_SOURCES else "connected, not synced yet")
-    since = f"last {when}" if when else never
+        return when if last_sync or source in FED_SOURCES else "connected, not synced yet"
+    since = f"last {when}" if last_sync else when
     return f"{health.replace('_', ' ')} ({since})" + (f": {hint}" if hint else "")
+
+
+def freshness_text(source: str, last_sync: date | None, *, today: date | None = None) -> str:
+    """Only the freshness: `imported Nov 20` (CSV), `last event Nov 20` (webhook),
+    `synced Nov 20`; without a day `nothing imported yet`, `no events yet`, `never synced`."""
+    if last_sync is None:
+        return NOTHING_YET.get(source, "never synced")
+    return f"{FED_SOURCES.get(source, 'synced')} {day_text(last_sync, today)}"

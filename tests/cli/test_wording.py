@@ -45,6 +45,6 @@ def test_csv_connections_say_when_they_were_imported(impact):
         "T1",
     )
     listed = impact("connections", "--team", "T1")
-    assert "never synced" not in listed.out and " ok " not in listed.out, listed.out
+    assert "never synced" not in listed.out and " new " not in listed.out, listed.out
     line = next(row for row in listed.out.splitlines() if "IG-Main" in row)
     assert any(line.endswith(f"imported {day}") for day in days_around_now()), line

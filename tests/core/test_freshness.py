@@ -50,3 +50,12 @@ def test_another_year_is_named_and_health():
 )
 def test_plural(count, noun, text):
     assert plural(count, noun) == text
+
+
+def test_freshness_text_alone():
+    from bot.core.freshness import freshness_text
+
+    assert freshness_text("csv", NOV20) == "imported Nov 20"
+    assert freshness_text("webhook", None) == "no events yet"
+    assert freshness_text("ga4", None) == "never synced"
+    assert freshness_text("ga4", NOV20) == "synced Nov 20"
