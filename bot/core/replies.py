@@ -108,7 +108,7 @@ def render_goal_list(goals: Sequence[GoalLine]) -> Message:
                 },
             }
         )
-    return {"text": f"{plural(len(goals), 'goal')} in this channel", "blocks": blocks}
+    return {"text": f"{len(goals)} goals in this channel", "blocks": blocks}
 
 
 def render_goal_stored(goal: GoalLine, baseline: float | None) -> Message:
