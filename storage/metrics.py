@@ -130,7 +130,7 @@ def stored_platform(point: MetricPoint, connection_platform: str | None, kind: K
     """The platform column of a point: its own, else the connection's unless it is an outcome."""
     if point.platform:
         return point.platform
-    if kind is Kind.OUTCOME:
+    if kind in (Kind.OUTCOME, Kind.MONEY):
         return ""
     return connection_platform or ""
 

@@ -109,3 +109,17 @@ def latest_level(
         select(func.sum(table.value)).where(*filters, table.day == last_day)
     ).scalar_one()
     return float(total)
+
+
+def data_span(session: Session, team_id: str, days: DateRange | None = None) -> DateRange | None:
+    """First and last day with any metric point of the team (inside `days` when given, both
+    ends inclusive); None when there is none."""
+    table = MetricPointRow.__table__
+    query = select(func.min(table.c.day), func.max(table.c.day)).where(table.c.team_id == team_id)
+    if days is not None:
+        query = query.where(table.c.day >= days.start, table.c.day <= days.end)
+    first, last = session.execute(query).one()
+    if first is None or last is None:
+        return None
+    as_date = lambda d: d if isinstance(d, date) else date.fromisoformat(str(d))  # noqa: E731
+    return DateRange(as_date(first), as_date(last))

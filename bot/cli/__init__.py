@@ -9,6 +9,7 @@ from bot import __version__
 from bot.cli.db import db, keygen
 from bot.cli.demo import demo
 from bot.cli.digest import digest, goal, goals
+from bot.cli.exporting import export
 from bot.cli.importing import import_
 from bot.cli.scheduler import scheduler
 from bot.cli.serve import serve, socket
@@ -30,6 +31,7 @@ main.add_command(db)
 main.add_command(keygen)
 main.add_command(demo)
 main.add_command(import_)
+main.add_command(export)
 main.add_command(digest)
 main.add_command(goal)
 main.add_command(goals)

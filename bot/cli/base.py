@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.core.errors import ImpactError
 from bot.logconfig import configure
 from bot.settings import Settings
 from storage.crypto import CredentialError
+from storage.migrate import upgrade
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -41,16 +43,37 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def runtime(settings: Settings | None = None, *, log: bool = True) -> Iterator[Runtime]:
-    """Build the runtime for one command; errors of ours become clean CLI errors."""
+def runtime(
+    settings: Settings | None = None, *, log: bool = True, migrate: bool = True
+) -> Iterator[Runtime]:
+    """Build the runtime for one command; errors of ours become clean CLI errors.
+
+    With `migrate` (the default) the database is brought to the newest schema first, so every
+    command works on a fresh database: `no such table` never reaches a person. Only the
+    `impact db` commands, which report the schema, opt out.
+    """
     settings = settings or load_settings()
     if log:
         configure(settings.log_level, settings.log_format)
     rt = build_runtime(settings)
     try:
+        if migrate:
+            _migrate(rt)
         yield rt
     except (ImpactError, CredentialError) as err:
         message = err.for_user() if isinstance(err, ImpactError) else str(err)
         raise click.ClickException(message) from None
     finally:
         rt.close()
+
+
+def _migrate(rt: Runtime) -> None:
+    """The newest schema, or a clean error naming the database (never its password)."""
+    try:
+        upgrade(rt.engine)
+    except OperationalError as err:
+        where = rt.engine.url.render_as_string(hide_password=True)
+        reason = str(err.orig or err).strip().splitlines()[0]
+        raise click.ClickException(
+            f"Cannot open the database {where}: {reason}. Check DATABASE_URL."
+        ) from None

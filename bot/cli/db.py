@@ -17,7 +17,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the Alembic migrations (creates the database when missing)."""
-    with runtime() as rt:
+    with runtime(migrate=False) as rt:
         before = current_revision(rt.engine)
         upgrade(rt.engine)
         after = current_revision(rt.engine)
@@ -31,7 +31,7 @@ def db_upgrade() -> None:
 @db.command("current")
 def db_current() -> None:
     """Show the database's revision and the newest one."""
-    with runtime() as rt:
+    with runtime(migrate=False) as rt:
         click.echo(f"current: {current_revision(rt.engine) or 'empty'}; head: {head_revision()}")
 
 

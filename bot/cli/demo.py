@@ -4,18 +4,22 @@ goals, and the digest a team would get, in the terminal and as files."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
+from bot.cli.base import load_settings, runtime
 from bot.cli.digest import write_files
+from bot.cli.slackpost import post_to_channel
 from bot.core.goals import Refusal
 from bot.core.periods import last_complete_week
 from bot.core.terminal import render_text
 from bot.services.demo import load_demo
 from bot.services.digest import build_digest
 from bot.services.goals import add_goal
+from bot.settings import Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
 
@@ -44,9 +48,18 @@ DEMO_GOALS = (
     help="Pretend today is this date (default: today).",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo data.")
-def demo(out_dir: Path, today: object, seed: int) -> None:
+@click.option(
+    "--post",
+    "channel",
+    default=None,
+    metavar="CHANNEL",
+    help="Also post the digest to this channel id (C…) with SLACK_BOT_TOKEN.",
+)
+def demo(out_dir: Path, today: object, seed: int, channel: str | None) -> None:
     """Load 26 weeks of demo data with example goals and show this week's digest."""
     day = today.date() if today else date.today()  # type: ignore[attr-defined]
+    settings = load_settings() if channel else None
+    token = _demo_token(settings) if settings else None
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{out_dir / 'demo.db'}")
     try:
@@ -75,3 +88,18 @@ def demo(out_dir: Path, today: object, seed: int) -> None:
     click.echo(render_text(digest, colour=sys.stdout.isatty()), nl=False)
     written = write_files(digest, out_dir)
     click.echo("\nWrote " + ", ".join(str(p) for p in written) + ".")
+    if settings is not None and token and channel:
+        # the demo database is its own file: post through a runtime without touching DATABASE_URL
+        with runtime(replace(settings, database_url=f"sqlite:///{out_dir / 'demo.db'}")) as rt:
+            ts = post_to_channel(rt, token, channel, digest)
+        click.echo(f"Posted the demo digest to {channel} (ts {ts}).")
+
+
+def _demo_token(settings: Settings) -> str:
+    """The demo has no installation: only SLACK_BOT_TOKEN can post it."""
+    if settings.slack_bot_token is None:
+        raise click.ClickException(
+            "--post needs a bot token: set SLACK_BOT_TOKEN=xoxb-… (Slack app settings > "
+            "OAuth & Permissions > Bot User OAuth Token) and invite the bot to the channel."
+        )
+    return settings.slack_bot_token.reveal()

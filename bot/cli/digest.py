@@ -9,20 +9,23 @@ from pathlib import Path
 
 import click
 
-from bot.chart import render_chart
 from bot.cli.base import runtime
+from bot.cli.slackpost import post_to_channel, require_token
 from bot.core.blocks import render_digest
 from bot.core.digest import Digest, goal_value_text, status_label
 from bot.core.goals import Refusal
 from bot.core.periods import IsoWeek
-from bot.core.progress import progress_bar
+from bot.core.progress import NO_DATA, progress_bar
 from bot.core.terminal import render_text
+from bot.services.coverage import no_data_message
 from bot.services.digest import build_digest, default_week, today_in
 from bot.services.goals import add_goal, list_goals
 
 
 def write_files(digest: Digest, out_dir: Path) -> list[Path]:
     """digest.json, blocks.json and chart.png of a digest into `out_dir`."""
+    from bot.chart import render_chart  # matplotlib: imported only by commands that draw
+
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "digest.json": json.dumps(digest.to_json(), indent=2, ensure_ascii=False) + "\n",
@@ -47,6 +50,11 @@ def write_files(digest: Digest, out_dir: Path) -> list[Path]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the machine-readable digest.")
 @click.option(
+    "--post",
+    is_flag=True,
+    help="Post it to --channel with the bot token (SLACK_BOT_TOKEN or the installation's).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -54,14 +62,34 @@ def write_files(digest: Digest, out_dir: Path) -> list[Path]:
     help="Also write digest.json, blocks.json and chart.png here.",
 )
 def digest(
-    team_id: str, channel_id: str | None, week: str | None, as_json: bool, out_dir: Path | None
+    team_id: str,
+    channel_id: str | None,
+    week: str | None,
+    as_json: bool,
+    post: bool,
+    out_dir: Path | None,
 ) -> None:
-    """Build the weekly digest of a team (terminal, --json, or files with --out)."""
+    """Build the weekly digest of a team (terminal, --json, files with --out, or --post to
+    the channel). A team or week without data exits 1 and says which command loads some."""
+    if post and not channel_id:
+        raise click.UsageError("--post needs --channel: the channel to post the digest to.")
     with runtime(log=False) as rt:
+        token = require_token(rt, team_id) if post else None
         chosen = (
             IsoWeek.parse(week) if week else default_week(rt.engine, team_id, datetime.now(UTC))
         )
+        missing = no_data_message(
+            rt.engine, team_id, chosen.days, f"week {chosen} ({chosen.label})"
+        )
+        if missing:
+            raise click.ClickException(missing)
         built = build_digest(rt.engine, team_id=team_id, channel_id=channel_id, week=chosen)
+        if token is not None and channel_id:
+            ts = post_to_channel(rt, token, channel_id, built)
+            done = f"Posted the digest of {built.label} to {channel_id} (ts {ts})."
+            click.echo(done, err=as_json)
+    if post and not as_json and not out_dir:
+        return
     if as_json:
         click.echo(json.dumps(built.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -106,7 +134,12 @@ def goals(team_id: str, channel_id: str | None) -> None:
             'No goals yet. Set one: impact goal add "signups +15% by Mar 31" --team ' + team_id
         )
     for line in lines:
+        status = status_label(line.evaluation.status)
+        if line.evaluation.status == NO_DATA or line.evaluation.current is None:
+            detail = f" ({line.hint})" if line.hint else ""  # the value would say "no data" again
+        else:
+            detail = f" ({goal_value_text(line)})"
         click.echo(
             f"{line.id:>4}  {progress_bar(line.evaluation.progress)}  {line.description}  "
-            f"{status_label(line.evaluation.status)}  ({goal_value_text(line)})"
+            f"{status}{detail}"
         )

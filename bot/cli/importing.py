@@ -8,7 +8,6 @@ import click
 
 from bot.cli.base import runtime
 from bot.services.importing import import_csv
-from storage.migrate import upgrade
 
 
 @click.command("import")
@@ -21,7 +20,6 @@ def import_(file: Path, team_id: str) -> None:
     published_at,permalink,impressions,reach,reactions,comments,shares,saves,clicks,link_clicks.
     """
     with runtime() as rt:
-        upgrade(rt.engine)
         report = import_csv(rt.engine, file, team_id)
         click.echo(report.summary())
         if not report.ok:

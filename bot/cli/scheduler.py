@@ -9,7 +9,6 @@ import click
 
 from bot.cli.base import runtime
 from bot.scheduler import DigestScheduler
-from storage.migrate import upgrade
 
 
 @click.command()
@@ -17,7 +16,6 @@ def scheduler() -> None:
     """Post weekly digests at each channel's day, time and time zone, exactly once."""
     with runtime() as rt:
         rt.require_vault()
-        upgrade(rt.engine)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())

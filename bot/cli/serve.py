@@ -9,7 +9,6 @@ from bot.core.errors import ConfigError
 from bot.server import make_wsgi_app
 from bot.server import serve as run_server
 from bot.slack.app import build_app
-from storage.migrate import upgrade
 
 
 @click.command()
@@ -23,7 +22,6 @@ def serve(port: int | None, with_scheduler: bool | None) -> None:
     """Run the Slack app over HTTP (waitress): /slack/events, OAuth routes, /healthz."""
     settings = load_settings()
     with runtime(settings) as rt:
-        upgrade(rt.engine)
         app = build_app(rt)
         workers = background = None
         try:
@@ -61,7 +59,6 @@ def socket() -> None:
             "(Basic Information > App-Level Tokens) and enable Socket Mode."
         )
     with runtime(settings) as rt:
-        upgrade(rt.engine)
         try:
             app = build_app(rt)
         except ConfigError as err:

@@ -10,15 +10,17 @@ import click
 from sqlmodel import select
 
 from bot.cli.base import runtime
+from bot.core.freshness import FED_SOURCES, freshness_text, is_healthy
+from bot.core.replies import ConnectionInfo, status_of
+from bot.core.wording import plural
 from bot.services.connections import connect as connect_source
 from bot.services.connections import list_connections
 from bot.services.digest import today_in
-from bot.services.sync import sync_team
+from bot.services.sync import SyncReport, sync_team
 from bot.services.webhooks import create_feed
 from integrations.base import ConnectorError
 from integrations.registry import CREDENTIAL_FIELDS
 from storage.db import session_scope
-from storage.migrate import upgrade
 from storage.tables import Team
 
 
@@ -43,16 +45,27 @@ def connect(
 ) -> None:
     """Connect a source: checks the credentials, then stores them encrypted."""
     credentials: dict[str, object] = {}
+    if service_account is not None:
+        try:
+            credentials["service_account"] = json.loads(service_account.read_text("utf-8"))
+        except (ValueError, OSError) as err:
+            raise click.BadParameter(
+                f"{service_account} is not a JSON key file ({err}): download the service "
+                "account's key as JSON in Google Cloud (IAM > Service accounts > Keys).",
+                param_hint="--service-account",
+            ) from None
+    if key_events:
+        wrong = [pair for pair in key_events if "=" not in pair or not pair.split("=", 1)[1]]
+        if wrong:
+            raise click.BadParameter(
+                f"{wrong[0]!r} is not EVENT=METRIC, e.g. sign_up=signups.", param_hint="--key-event"
+            )
+        credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     for name, label, secret in CREDENTIAL_FIELDS[source]:
         if name == "access_token" and service_account is not None:
             continue
         credentials[name] = click.prompt(label, hide_input=secret).strip()
-    if service_account is not None:
-        credentials["service_account"] = json.loads(service_account.read_text())
-    if key_events:
-        credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     with runtime() as rt:
-        upgrade(rt.engine)
         try:
             info = connect_source(rt, team_id, source, credentials)
         except ConnectorError as err:
@@ -71,10 +84,11 @@ def connections(team_id: str) -> None:
     if not rows:
         click.echo("No connections yet: impact connect <source> --team " + team_id)
     for c in rows:
-        hint = f" — {c.hint}" if c.hint and c.health not in ("ok", "new") else ""
+        day = date.fromisoformat(c.last_sync) if c.last_sync else None
+        hint = f" — {c.hint}" if c.hint and not is_healthy(c.health) else ""
         click.echo(
             f"{c.id:>4}  {c.source:<10} {c.name:<40} {c.health:<13} "
-            f"{('synced ' + c.last_sync) if c.last_sync else 'never synced'}{hint}"
+            f"{freshness_text(c.source, day)}{hint}"
         )
 
 
@@ -90,11 +104,17 @@ def connections(team_id: str) -> None:
 def sync(team_id: str | None, source: str | None, since: datetime | None) -> None:
     """Pull new data from connected sources (resumes where the last sync stopped)."""
     with runtime() as rt:
-        upgrade(rt.engine)
         with session_scope(rt.engine) as session:
-            teams = [team_id] if team_id else [t.id for t in session.exec(select(Team))]
+            known = [t.id for t in session.exec(select(Team).order_by(Team.id))]
+        if team_id and team_id not in known:
+            raise click.ClickException(
+                f"no team {team_id} in this database"
+                + (f" (teams here: {', '.join(known)})" if known else "")
+                + f". Connect a source with `impact connect SOURCE --team {team_id}` or "
+                f"import data with `impact import FILE --team {team_id}`."
+            )
         failed = False
-        for team in teams:
+        for team in [team_id] if team_id else known:
             today: date = today_in(rt.engine, team, datetime.now(UTC))
             with click.progressbar(length=1, label=f"{team}: syncing", show_percent=True) as bar:
 
@@ -110,16 +130,50 @@ def sync(team_id: str | None, source: str | None, since: datetime | None) -> Non
                     since=since.date() if since else None,
                     progress=progress,
                 )
+            listed = {c.id: c for c in list_connections(rt.engine, team)}
             for r in reports:
                 failed = failed or r.status not in ("ok", "skipped")
-                detail = f": {r.error}" if r.error else ""
                 click.echo(
-                    f"  {r.name} ({r.source}): {r.status}, {r.points} points, {r.posts} posts{detail}"
+                    f"  {r.name} ({r.source}): {sync_outcome(r, listed.get(r.connection_id))}"
                 )
                 for warning in r.warnings:
                     click.echo(f"    warning: {warning}")
+            synced = {r.connection_id for r in reports}
+            fed = [c for c in listed.values() if c.id not in synced and c.source in FED_SOURCES]
+            if not reports:
+                what = f"no connected {source} source" if source else "no connected source"
+                click.echo(
+                    f"  nothing to sync: {what} with credentials "
+                    f"(`impact connect SOURCE --team {team}` adds one)."
+                )
+            for c in fed:
+                feed_hint = (
+                    f"load more with `impact import FILE --team {team}`"
+                    if c.source == "csv"
+                    else "its events arrive by themselves"
+                )
+                click.echo(f"  {c.name} ({c.source}): not synced, {status_of(c)}; {feed_hint}")
         if failed:
             raise SystemExit(1)
+
+
+def sync_outcome(report: SyncReport, info: ConnectionInfo | None) -> str:
+    """`ok, 540 points stored over 90 days (2026-08-25 to 2026-11-22), 12 posts`, or the
+    error and what to do about it."""
+    if report.status == "skipped":
+        return f"skipped: Impact has no connector that syncs {report.source}"
+    if report.status != "ok":
+        hint = info.hint if info and info.hint else None
+        detail = report.error or "no detail"
+        return f"{report.status.replace('_', ' ')}: {detail}" + (f". {hint}" if hint else "")
+    posts = plural(report.posts, "post")
+    if report.days is None:
+        return f"ok, already up to date (no new complete day to fetch), {posts} refreshed"
+    span = (report.days.end - report.days.start).days + 1
+    return (
+        f"ok, {plural(report.points, 'point')} stored over {plural(span, 'day')} "
+        f"({report.days.start} to {report.days.end}), {posts}"
+    )
 
 
 @click.group()
@@ -133,7 +187,6 @@ def feed() -> None:
 def feed_create(name: str, team_id: str) -> None:
     """Create a signed webhook feed for outcomes; prints its URL and secret once."""
     with runtime() as rt:
-        upgrade(rt.engine)
         slug, secret = create_feed(rt, team_id, name)
         base = rt.settings.public_url
     click.echo(f"POST {base}/webhooks/outcomes/{slug}")

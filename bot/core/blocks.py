@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.digest import (
-    ConnectionLine,
     Digest,
     GoalLine,
     Line,
@@ -20,6 +19,7 @@ from bot.core.digest import (
     status_label,
 )
 from bot.core.frame import ALL
+from bot.core.freshness import connection_status, is_healthy
 from bot.core.insights import Insight, pct, platform_name
 from bot.core.model import PostRecord
 from bot.core.money import format_money
@@ -29,7 +29,6 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_FIELD = 2000
 MAX_GOALS = 10
-FEED_SOURCES = ("csv", "webhook")
 GOAL_PROMPT = "Reply in this thread to set a goal, e.g. `signups +15% by Mar 31`"
 STATUS_EMOJI = {
     MET: ":white_check_mark:",
@@ -324,23 +323,12 @@ def standing_line(digest: Digest) -> str | None:
     return f"Standing: {count} {noun} (see `/impact status`)"
 
 
-def freshness(c: ConnectionLine) -> str:
-    """`synced Nov 20`, `imported Nov 20`, or `never synced`, for a connection."""
-    if c.last_import is not None:
-        return f"imported {c.last_import:%b} {c.last_import.day}"
-    if c.last_sync is not None:
-        return f"synced {c.last_sync:%b} {c.last_sync.day}"
-    return "no data received yet" if c.source in FEED_SOURCES else "never synced"
-
-
 def _footer(digest: Digest) -> list[dict[str, Any]]:
     items = []
     for c in digest.connections[:9]:
-        if c.health in ("ok", "new"):
-            items.append(f":large_green_circle: {escape(c.name)} · {freshness(c)}")
-        else:
-            hint = f": {escape(c.hint)}" if c.hint else ""
-            items.append(f":warning: {escape(c.name)} · {c.health.replace('_', ' ')}{hint}")
+        state = ":large_green_circle:" if is_healthy(c.health) else ":warning:"
+        status = connection_status(c.source, c.health, c.last_sync, c.hint)
+        items.append(f"{state} {escape(c.name)} · {escape(status)}")
     blocks = [DIVIDER]
     line = standing_line(digest)
     if line:

@@ -100,7 +100,7 @@ def parse_metric_row(
         return RowError(line, f"date '{raw_date}' is not an ISO date like 2026-11-09")
     if not account:
         return RowError(line, "account is empty: name the account the row belongs to")
-    metric = _metric_name(raw_metric)
+    metric = metric_name(raw_metric)
     if not metric:
         return RowError(line, "metric is empty")
     kind = _kind(metric, raw_kind, custom)
@@ -111,17 +111,34 @@ def parse_metric_row(
         return RowError(
             line, f"unknown platform '{raw_platform}' (known: {_known_platforms()}, or empty)"
         )
-    if not platform and kind is not Kind.OUTCOME:
+    if not platform and kind not in OUTCOME_KINDS:
         return RowError(line, f"{metric} is {kind.value}: it needs a platform")
     value = _number(raw_value)
     if value is None:
         return RowError(line, f"value '{raw_value}' is not a number (use digits and a '.')")
-    if value < 0:
-        return RowError(line, f"value {raw_value} is negative")
+    if value < 0 and not is_money(metric, kind):
+        return RowError(
+            line,
+            f"value {raw_value} is negative, but {metric} is a count; only money "
+            "(revenue, donations, refunds, spend, or kind money/cost) may be negative",
+        )
     return MetricRow(line, day, platform, account, metric, value, kind)
 
 
-def _metric_name(text: str) -> str:
+#: Kinds of rows that may be unattributed (an empty platform): outcomes, counted or money.
+OUTCOME_KINDS = (Kind.OUTCOME, Kind.MONEY)
+
+
+def is_money(metric: str, kind: Kind) -> bool:
+    """A money value (may be negative: refunds, corrections): a catalogued money metric, or
+    a row of kind money or cost."""
+    return kind in (Kind.MONEY, Kind.COST) or catalogue.is_money(metric)
+
+
+def metric_name(text: str) -> str:
+    """The canonical name of a catalogued metric as people type it (`Sign-ups`), else the
+    text in lower case with underscores (`Volunteer Hours` -> `volunteer_hours`): metric
+    names match whatever their case, in CSV files and webhooks alike."""
     resolved = catalogue.resolve_metric(text)
     return resolved or "_".join(text.strip().lower().split())
 
@@ -133,8 +150,8 @@ def _kind(metric: str, raw_kind: str, custom: dict[str, Kind] | None) -> Kind | 
             given = Kind(raw_kind)
         except ValueError:
             return f"kind '{raw_kind}' is not one of {KINDS}"
-        if metric in catalogue.METRICS and known is not given:
-            return f"{metric} is an {known.value if known else '?'} metric, not {given.value}"
+        if metric in catalogue.METRICS and not _fits(metric, given):
+            return f"{metric} is {_article(known)} metric, not {given.value}"
         return given
     if known is None:
         return (
@@ -142,6 +159,21 @@ def _kind(metric: str, raw_kind: str, custom: dict[str, Kind] | None) -> Kind | 
             f"or use one of {', '.join(sorted(catalogue.METRICS))}"
         )
     return known
+
+
+def _fits(metric: str, given: Kind) -> bool:
+    """A kind column agrees with the catalogue: the same kind, or `money` for a catalogued
+    money outcome (revenue written with kind money)."""
+    known = catalogue.METRICS[metric]
+    if given is known.kind:
+        return True
+    return given is Kind.MONEY and known.kind is Kind.OUTCOME and known.money
+
+
+def _article(kind: Kind | None) -> str:
+    if kind is None:
+        return "a catalogued"
+    return ("an " if kind.value[0] in "aeiou" else "a ") + kind.value
 
 
 def _number(text: str) -> float | None:
@@ -192,3 +224,24 @@ def _when(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def value_text(value: float) -> str:
+    """A value as the import reads it back exactly: `120`, `-40.5`, `0.1`."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def metric_fields(
+    day: date, platform: str, account: str, metric: str, value: float, kind: str
+) -> list[str]:
+    """One metrics row of the import format (`kind` empty for a catalogued metric)."""
+    return [day.isoformat(), platform, account, metric, value_text(value), kind]
+
+
+def post_fields(account: str, post: PostRecord) -> list[str]:
+    """One posts row of the import format; times in UTC with a `Z`."""
+    published = post.published_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    counts = [str(getattr(post, name)) for name in POST_COUNTS]
+    return [post.external_id, post.platform, account, published, post.permalink or "", *counts]

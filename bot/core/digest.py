@@ -110,10 +110,9 @@ class ConnectionLine:
     name: str
     source: str
     health: str
+    #: The day of its latest data: last sync, import (CSV) or event (webhook).
     last_sync: date | None
     hint: str | None = None
-    #: For a CSV or webhook feed: the day it last received data ("imported Nov 20").
-    last_import: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

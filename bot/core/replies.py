@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.core import catalogue
@@ -18,12 +19,14 @@ from bot.core.blocks import (
 )
 from bot.core.commands import WEEKDAYS, help_text
 from bot.core.digest import Digest, GoalLine, metric_label
+from bot.core.freshness import connection_status, is_healthy
 from bot.core.goals import Refusal
 from bot.core.hints import import_command
 from bot.core.insights import pct, platform_name
 from bot.core.model import DateRange
 from bot.core.periods import range_label
 from bot.core.progress import MET, ON_TRACK
+from bot.core.wording import plural
 
 Message = dict[str, Any]
 Block = dict[str, Any]
@@ -326,13 +329,15 @@ def render_connections(
         return {"text": text, "blocks": [section(text)]}
     lines = []
     for c in connections:
-        state = ":large_green_circle:" if c.health in ("ok", "new") else ":warning:"
-        when = f"synced {c.last_sync}" if c.last_sync else "never synced"
-        hint = f" — {escape(c.hint)}" if c.hint and c.health not in ("ok", "new") else ""
-        lines.append(
-            f"{state} *{escape(c.name)}* ({c.source}) · {c.health.replace('_', ' ')}, {when}{hint}"
-        )
-    return {"text": f"{len(connections)} connections", "blocks": _line_sections(lines)}
+        state = ":large_green_circle:" if is_healthy(c.health) else ":warning:"
+        lines.append(f"{state} *{escape(c.name)}* ({c.source}) · {escape(status_of(c))}")
+    return {"text": plural(len(connections), "connection"), "blocks": _line_sections(lines)}
+
+
+def status_of(connection: ConnectionInfo) -> str:
+    """`imported Nov 20`, `synced Nov 20`, `needs reauth (last synced Nov 20): …`."""
+    day = date.fromisoformat(connection.last_sync) if connection.last_sync else None
+    return connection_status(connection.source, connection.health, day, connection.hint)
 
 
 def _line_sections(lines: Sequence[str], limit: int = 2900, most: int = 10) -> list[Block]:
@@ -580,6 +585,6 @@ def render_sync(
         icon = ":large_green_circle:" if status == "ok" else ":warning:"
         detail = f" — {escape(error)}" if error else ""
         lines.append(
-            f"{icon} *{escape(name)}*: {status.replace('_', ' ')}, {points:,} points{detail}"
+            f"{icon} *{escape(name)}*: {status.replace('_', ' ')}, {plural(points, 'point')}{detail}"
         )
     return {"text": "Sync finished", "blocks": [section("Sync finished.\n" + "\n".join(lines))]}

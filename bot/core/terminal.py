@@ -5,9 +5,10 @@ Colour is ANSI and only when asked (the CLI asks when stdout is a TTY).
 
 from __future__ import annotations
 
-from bot.core.blocks import freshness, standing_line, unjudged_goals_text, weeks_of_data
+from bot.core.blocks import standing_line, unjudged_goals_text, weeks_of_data
 from bot.core.digest import Digest, goal_value_text, metric_label, status_label
 from bot.core.frame import ALL
+from bot.core.freshness import connection_status, is_healthy
 from bot.core.insights import Insight, pct, platform_name
 from bot.core.money import format_money
 from bot.core.progress import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, progress_bar
@@ -132,9 +133,8 @@ def render_text(digest: Digest, colour: bool = False) -> str:
     if digest.connections:
         out.append(paint("Data freshness", "bold"))
         for c in digest.connections:
-            state = "ok" if c.health in ("ok", "new") else paint(c.health.replace("_", " "), "red")
-            hint = f" — {c.hint}" if c.hint and c.health not in ("ok", "new") else ""
-            out.append(f"  {c.name}: {state}, {freshness(c)}{hint}")
+            status = connection_status(c.source, c.health, c.last_sync, c.hint)
+            out.append(f"  {c.name}: " + (status if is_healthy(c.health) else paint(status, "red")))
     out.append("")
     out.append(
         paint('Set a goal: reply in the digest thread, e.g. "signups +15% by Mar 31".', "dim")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -32,12 +33,28 @@ def list_connections(engine: Engine, team_id: str) -> list[ConnectionInfo]:
                 id=c.id or 0,
                 source=c.source,
                 name=c.display_name or c.external_id,
-                health=c.health,
-                last_sync=c.last_sync_at.date().isoformat() if c.last_sync_at else None,
+                health=fresh_health(c),
+                last_sync=day.isoformat() if (day := freshness_day(c)) else None,
                 hint=c.health_detail or HINTS.get(c.health, "").format(source=c.source) or None,
             )
             for c in rows
         ]
+
+
+def freshness_day(connection: Connection) -> date | None:
+    """The day of the connection's latest data: its last sync, import (CSV) or event
+    (webhook). CSV connections imported before import times were kept count from the day
+    their first import created them."""
+    moment = connection.last_sync_at
+    if moment is None and connection.source == "csv":
+        moment = connection.created_at
+    return moment.date() if moment else None
+
+
+def fresh_health(connection: Connection) -> str:
+    """The connection's health; a CSV connection is `ok` once anything was imported into it
+    (an import either writes the whole file or nothing)."""
+    return "ok" if connection.source == "csv" and connection.health == "new" else connection.health
 
 
 def connect(

@@ -16,6 +16,7 @@ from bot.core.money import DEFAULT_CURRENCY
 from bot.core.periods import IsoWeek, last_complete_week, local_date
 from bot.core.progress import MET, OFF_TRACK
 from bot.core.weekly import weekly_series
+from bot.services.connections import fresh_health, freshness_day
 from bot.services.goals import goal_line
 from storage import goals as goal_store
 from storage.db import session_scope
@@ -136,12 +137,14 @@ def _connections(session: Session, team_id: str) -> list[ConnectionLine]:
     )
     lines = []
     for c in rows:
-        hint = HEALTH_HINTS.get(c.health, "").format(source=c.source) or None
-        if c.health == "failing" and c.health_detail:
+        health = fresh_health(c)
+        hint = HEALTH_HINTS.get(health, "").format(source=c.source) or None
+        if health == "failing" and c.health_detail:
             hint = c.health_detail
-        last = c.last_sync_at.date() if c.last_sync_at else None
         lines.append(
-            ConnectionLine(c.display_name or c.external_id, c.source, c.health, last, hint)
+            ConnectionLine(
+                c.display_name or c.external_id, c.source, health, freshness_day(c), hint
+            )
         )
     return lines
 

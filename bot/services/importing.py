@@ -8,12 +8,14 @@ Upserts make a second import of the same file change nothing.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -23,8 +25,10 @@ from bot.core import catalogue, csvrows
 from bot.core.catalogue import Kind
 from bot.core.csvrows import MetricRow, PostRow, RowError
 from bot.core.errors import UsageError
+from bot.core.wording import plural
 from storage.db import session_scope
 from storage.metrics import (
+    connection_ids,
     custom_kinds,
     declare_metrics,
     ensure_team,
@@ -32,7 +36,7 @@ from storage.metrics import (
     upsert_point_tuples,
     upsert_posts,
 )
-from storage.tables import Connection, MetricPointRow
+from storage.tables import Connection, MetricPointRow, utcnow
 from storage.tables import PostRow as PostTable
 
 SOURCE = "csv"
@@ -48,6 +52,8 @@ class ImportReport:
     accounts: set[str] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
     more_errors: int = 0
+    #: Said before the summary, e.g. that the file was read as Windows-1252.
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,45 +64,113 @@ class ImportReport:
         return self.rows - self.new - self.changed
 
     def summary(self) -> str:
+        lines = [self.note] if self.note else []
         if not self.ok:
-            lines = [f"Nothing imported: {len(self.errors) + self.more_errors} bad rows."]
+            bad = len(self.errors) + self.more_errors
+            lines.append(f"Nothing imported: {plural(bad, 'bad row')}.")
             lines += [f"  {error}" for error in self.errors]
             if self.more_errors:
-                lines.append(f"  ... and {self.more_errors} more")
+                lines.append(f"  ... and {self.more_errors:,} more")
             return "\n".join(lines)
-        what = "metric rows" if self.kind == "metrics" else "posts"
-        return (
-            f"Imported {self.rows:,} {what} for {len(self.accounts)} "
-            f"account{'s' if len(self.accounts) != 1 else ''}: {self.new:,} new, "
-            f"{self.changed:,} changed, {self.unchanged:,} unchanged."
+        what = "metric row" if self.kind == "metrics" else "post"
+        lines.append(
+            f"Imported {plural(self.rows, what)} for {plural(len(self.accounts), 'account')}: "
+            f"{self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged."
         )
+        return "\n".join(lines)
 
 
 class _Abort(Exception):
     """Raised inside the transaction to roll it back once the file had errors."""
 
 
-def import_csv(engine: Engine, path: Path, team_id: str) -> ImportReport:
-    """Import `path` into `team_id`. A bad header raises UsageError; bad rows are reported."""
+def import_csv(
+    engine: Engine, path: Path, team_id: str, *, now: datetime | None = None
+) -> ImportReport:
+    """Import `path` into `team_id`. A bad header, a file that is not CSV or not text in
+    UTF-8 or Windows-1252 raise UsageError; bad rows are reported. `now` is recorded as the
+    import time of the file's connections ("imported Nov 20")."""
     if not path.is_file():
         raise UsageError(f"{path} does not exist or is not a file.")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    encoding, note = text_encoding(path)
+    with path.open(newline="", encoding=encoding) as handle:
         reader = csv.reader(handle)
-        header = next(reader, [])
+        try:
+            header = next(reader, [])
+        except csv.Error as err:
+            raise UsageError(f"line 1 of {path.name} cannot be read as CSV: {err}.") from None
         kind = csvrows.detect_format(header)
-        report = ImportReport(kind)
+        report = ImportReport(kind, note=note)
         try:
             with session_scope(engine) as session:
                 ensure_team(session, team_id)
                 if kind == "metrics":
-                    _import_metrics(session, team_id, reader, report)
+                    accounts = _import_metrics(session, team_id, reader, report)
                 else:
-                    _import_posts(session, team_id, reader, report)
+                    accounts = _import_posts(session, team_id, reader, report)
                 if not report.ok:
                     raise _Abort
+                accounts.mark_imported(now or utcnow())
         except _Abort:
             report.new = report.changed = 0
+        except csv.Error as err:  # rolled back: the file is not CSV past some line
+            report.new = report.changed = 0
+            _record(report, RowError(reader.line_num, f"cannot be read as CSV: {err}"))
     return report
+
+
+#: How much of a file is decoded at a time while its encoding is checked.
+_CHUNK = 1 << 20
+
+
+def text_encoding(path: Path) -> tuple[str, str | None]:
+    """(codec to open `path` with, a note for the person or None).
+
+    UTF-8 (with or without a BOM) is read as is. A file that is not UTF-8 but decodes cleanly
+    as Windows-1252 (an Excel export) is read as that, and the note says so. Anything else
+    raises UsageError naming the encoding; the whole file is checked before a row is read.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(b"PK\x03\x04"):
+            raise UsageError(
+                f"{path.name} is an Excel workbook (.xlsx), not a CSV file.",
+                "In Excel: File > Save As > CSV UTF-8 (Comma delimited), then import that file.",
+            )
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise UsageError(
+                f"{path.name} is encoded as UTF-16, which Impact does not read.",
+                "Save it as CSV UTF-8 (Excel: File > Save As > CSV UTF-8) and import again.",
+            )
+        handle.seek(0)
+        if _decode_error(handle, "utf-8-sig") is None:
+            return "utf-8-sig", None
+        handle.seek(0)
+        failed = _decode_error(handle, "cp1252")
+    if failed is None:
+        return "cp1252", f"{path.name} is not UTF-8: read it as Windows-1252 (an Excel export)."
+    byte, line = failed
+    raise UsageError(
+        f"{path.name} is neither UTF-8 nor Windows-1252: byte 0x{byte:02x} on line {line} is "
+        "not text in either encoding, so nothing was imported.",
+        "Save the file as CSV UTF-8 (Excel: File > Save As > CSV UTF-8) and import again.",
+    )
+
+
+def _decode_error(handle: BinaryIO, encoding: str) -> tuple[int, int] | None:
+    """(first byte that does not decode, its line number), or None when all of it decodes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    while True:
+        chunk = handle.read(_CHUNK)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as err:
+            data = err.object if isinstance(err.object, bytes) else chunk
+            return data[err.start], lines + data[: err.start].count(b"\n")
+        if not chunk:
+            return None
+        lines += chunk.count(b"\n")
 
 
 def _record(report: ImportReport, error: RowError) -> None:
@@ -107,17 +181,24 @@ def _record(report: ImportReport, error: RowError) -> None:
 
 
 class _Accounts:
-    """Connections of the file's accounts, created on first sight, one platform each."""
+    """Connections of the file's accounts, one platform each. Names match case-insensitively
+    (`IG-Main` is `ig-main`): an existing connection of that name takes the rows (the exact
+    spelling first, else the oldest), else one is created under the first spelling seen."""
 
     def __init__(self, session: Session, team_id: str) -> None:
         self.session, self.team_id = session, team_id
-        self.by_name: dict[str, Connection] = {}
+        self.by_key: dict[str, Connection] = {}
         self.platform: dict[str, str] = {}
+        self._stored: dict[str, Connection] | None = None
+
+    @staticmethod
+    def key(account: str) -> str:
+        return account.strip().casefold()
 
     def check(self, account: str, platform: str, engagement: bool) -> str | None:
         if not engagement:
             return None
-        seen = self.platform.setdefault(account, platform)
+        seen = self.platform.setdefault(self.key(account), platform)
         if seen != platform:
             return (
                 f"account '{account}' already has {seen} rows; one account is one platform "
@@ -126,20 +207,38 @@ class _Accounts:
         return None
 
     def get(self, account: str) -> Connection:
-        connection = self.by_name.get(account)
+        key = self.key(account)
+        connection = self.by_key.get(key)
         if connection is None:
-            connection = get_or_create_connection(
-                self.session,
-                self.team_id,
-                SOURCE,
-                account,
-                platform=self.platform.get(account),
-                display_name=account,
-            )
-            self.by_name[account] = connection
-        elif connection.platform is None and account in self.platform:
-            connection.platform = self.platform[account]
+            connection = self._stored_match(account)
+            if connection is None:
+                connection = get_or_create_connection(
+                    self.session,
+                    self.team_id,
+                    SOURCE,
+                    account,
+                    platform=self.platform.get(key),
+                    display_name=account,
+                )
+            self.by_key[key] = connection
+        if connection.platform is None and key in self.platform:
+            connection.platform = self.platform[key]
         return connection
+
+    def _stored_match(self, account: str) -> Connection | None:
+        if self._stored is None:
+            self._stored = connection_ids(self.session, self.team_id, SOURCE)
+        if account in self._stored:
+            return self._stored[account]
+        matches = [c for name, c in self._stored.items() if self.key(name) == self.key(account)]
+        return min(matches, key=lambda c: c.id or 0) if matches else None
+
+    def mark_imported(self, when: datetime) -> None:
+        """Record the import time on every connection the file wrote to: their freshness."""
+        for connection in self.by_key.values():
+            connection.last_sync_at = when
+            if connection.health == "new":
+                connection.health = "ok"
 
 
 def _count(session: Session, table: Any, team_id: str) -> int:
@@ -150,22 +249,24 @@ def _count(session: Session, table: Any, team_id: str) -> int:
     )
 
 
-def _import_metrics(session: Session, team_id: str, reader: Any, report: ImportReport) -> None:
+def _import_metrics(session: Session, team_id: str, reader: Any, report: ImportReport) -> _Accounts:
     """Check and write metric rows: the checked rows stream straight into one upsert."""
     custom = custom_kinds(session, team_id)
     declared: dict[str, Kind] = {}
+    accounts = _Accounts(session, team_id)
     before = _count(session, MetricPointRow.__table__, team_id)
-    points = _checked_points(session, team_id, reader, report, custom, declared)
+    points = _checked_points(accounts, team_id, reader, report, custom, declared)
     affected = upsert_point_tuples(session, points, count_changes=True)
     if report.errors:
-        return
+        return accounts
     declare_metrics(session, team_id, declared)
     report.new = _count(session, MetricPointRow.__table__, team_id) - before
     report.changed = max(0, affected - report.new)
+    return accounts
 
 
 def _checked_points(
-    session: Session,
+    accounts: _Accounts,
     team_id: str,
     reader: Any,
     report: ImportReport,
@@ -180,10 +281,11 @@ def _checked_points(
     (`_SeenValues`), so catching a point given twice costs one list index. That keeps a
     million-row import close to the rate of a plain insert.
     """
-    accounts = _Accounts(session, team_id)
-    # raw (platform, account, metric[, kind]) -> (values seen by day number, connection id,
-    # metric, platform)
-    combos: dict[tuple[str, ...], tuple[Any, int, str, str]] = {}
+    # raw (platform, account, metric[, kind]) -> [values seen by day number, connection id,
+    # metric, platform], shared by every spelling of the same point (`IG`/`instagram`,
+    # `IG-Main`/`ig-main`, with or without a kind)
+    combos: dict[tuple[str, ...], list[Any]] = {}
+    points_of: dict[tuple[int, str, str], list[Any]] = {}
     slots = _SeenValues()
     dates: dict[str, tuple[str, int]] = {}  # raw date -> ISO date, day number
     rows = 0
@@ -220,7 +322,11 @@ def _checked_points(
             combo = combos.get(raw)
             if combo is None:
                 connection_id = accounts.get(row.account).id or 0
-                combo = combos[raw] = (slots.new(), connection_id, row.metric, row.platform)
+                point = (connection_id, row.metric, row.platform)
+                combo = points_of.get(point)
+                if combo is None:
+                    combo = points_of[point] = [slots.new(), *point]
+                combos[raw] = combo
             known = dates.get(fields[0])
             if known is None:
                 known = dates[fields[0]] = (row.day.isoformat(), len(dates))
@@ -232,8 +338,7 @@ def _checked_points(
         except IndexError:  # a list that must grow
             previous = None
             if not slots.grow(seen, number):
-                seen = slots.as_dict(seen)
-                combos[_combo_key(fields)] = (seen, connection_id, metric, platform)
+                seen = combo[0] = slots.as_dict(seen)
         except KeyError:  # a dict (past the memory cap)
             previous = None
         if previous is None:
@@ -253,7 +358,7 @@ def _checked_points(
         if writing:
             yield (connection_id, team_id, metric, platform, day, value)
     report.rows = rows
-    report.accounts = set(accounts.by_name)
+    report.accounts = set(accounts.by_key)
 
 
 def _combo_key(fields: list[str]) -> tuple[str, ...]:
@@ -293,7 +398,7 @@ class _SeenValues:
 def _check_combo(
     row: MetricRow, accounts: _Accounts, declared: dict[str, Kind], custom: dict[str, Kind]
 ) -> MetricRow | RowError:
-    problem = accounts.check(row.account, row.platform, row.kind is not Kind.OUTCOME)
+    problem = accounts.check(row.account, row.platform, row.kind not in csvrows.OUTCOME_KINDS)
     if problem:
         return RowError(row.line, problem)
     if row.metric not in catalogue.METRICS and custom.get(row.metric) is not row.kind:
@@ -301,7 +406,7 @@ def _check_combo(
     return row
 
 
-def _import_posts(session: Session, team_id: str, reader: Any, report: ImportReport) -> None:
+def _import_posts(session: Session, team_id: str, reader: Any, report: ImportReport) -> _Accounts:
     accounts = _Accounts(session, team_id)
     seen: set[tuple[str, str]] = set()
     rows: dict[str, list[PostRow]] = {}
@@ -311,7 +416,7 @@ def _import_posts(session: Session, team_id: str, reader: Any, report: ImportRep
             continue
         row = csvrows.parse_post_row(line, fields)
         if isinstance(row, PostRow):
-            key = (row.account, row.post.external_id)
+            key = (accounts.key(row.account), row.post.external_id)
             if key in seen:
                 row = RowError(line, f"post {row.post.external_id} appears twice")
             else:
@@ -323,14 +428,15 @@ def _import_posts(session: Session, team_id: str, reader: Any, report: ImportRep
             _record(report, row)
             continue
         report.rows += 1
-        report.accounts.add(row.account)
-        rows.setdefault(row.account, []).append(row)
+        report.accounts.add(accounts.key(row.account))
+        rows.setdefault(accounts.key(row.account), []).append(row)
     if report.errors:
-        return
+        return accounts
     affected = 0
-    for account, posts in rows.items():
+    for posts in rows.values():
         affected += upsert_posts(
-            session, accounts.get(account), [p.post for p in posts], count_changes=True
+            session, accounts.get(posts[0].account), [p.post for p in posts], count_changes=True
         )
     report.new = _count(session, PostTable.__table__, team_id) - before
     report.changed = max(0, affected - report.new)
+    return accounts

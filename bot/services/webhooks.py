@@ -26,26 +26,48 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Runtime
 from bot.core import catalogue
+from bot.core.catalogue import Kind
+from bot.core.csvrows import metric_name
+from bot.core.errors import UsageError
 from bot.core.model import MetricPoint
 from bot.signing import fresh, same_signature
 from storage.db import session_scope
-from storage.metrics import ensure_team, get_or_create_connection, upsert_points
-from storage.tables import Connection, OutcomeEvent, OutcomeFeed
+from storage.metrics import (
+    connection_ids,
+    custom_kinds,
+    ensure_team,
+    get_or_create_connection,
+    upsert_points,
+)
+from storage.tables import Connection, OutcomeEvent, OutcomeFeed, utcnow
 
 MAX_SKEW_SECONDS = 300
+#: Display name of a feed's connection: this and the name it was created with.
+FEED_PREFIX = "Webhook · "
 MAX_BODY = 64 * 1024
 
 
 def create_feed(runtime: Runtime, team_id: str, name: str) -> tuple[str, str]:
-    """A new feed: (slug, secret). The secret is shown once and stored encrypted."""
+    """A new feed: (slug, secret). The secret is shown once and stored encrypted. A name the
+    team already gave a feed (in any case) raises UsageError: two feeds of one source would
+    count its outcomes twice."""
+    name = name.strip()
     slug_base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feed"
     slug = f"{slug_base}-{secrets.token_hex(4)}"
     secret = secrets.token_urlsafe(32)
     vault = runtime.require_vault()
     with session_scope(runtime.engine) as session:
         ensure_team(session, team_id)
+        for existing in connection_ids(session, team_id, "webhook").values():
+            if existing.display_name.casefold() == f"{FEED_PREFIX}{name}".casefold():
+                raise UsageError(
+                    f"team {team_id} already has a feed named {existing.display_name[len(FEED_PREFIX) :]!r}"
+                    f" (POST /webhooks/outcomes/{existing.external_id}).",
+                    "Send its events there with the secret shown when it was created, or "
+                    "give the new feed another name.",
+                )
         connection = get_or_create_connection(
-            session, team_id, "webhook", slug, platform=None, display_name=f"Webhook · {name}"
+            session, team_id, "webhook", slug, platform=None, display_name=f"{FEED_PREFIX}{name}"
         )
         connection.health = "ok"
         session.add(
@@ -71,10 +93,11 @@ def handle_outcome_webhook(
     lowered = {k.lower(): v for k, v in headers.items()}
     with session_scope(runtime.engine) as session:
         feed = session.execute(
-            select(OutcomeFeed).where(OutcomeFeed.slug == slug)
+            select(OutcomeFeed).where(OutcomeFeed.slug == slug.lower())
         ).scalar_one_or_none()
         secret = runtime.require_vault().decrypt_text(feed.secret_enc) if feed else None
         feed_id, connection_id = (feed.id, feed.connection_id) if feed else (None, None)
+        custom = custom_kinds(session, feed.team_id) if feed else {}
     if secret is None:
         return 404, {"error": "unknown feed"}
     timestamp = lowered.get("x-impact-timestamp", "")
@@ -84,7 +107,7 @@ def handle_outcome_webhook(
         return 401, {"error": "missing or stale X-Impact-Timestamp"}
     if not same_signature(given, sign(secret, timestamp, body)):
         return 401, {"error": "bad signature"}
-    event = _parse(body)
+    event = _parse(body, custom)
     if isinstance(event, str):
         return 400, {"error": event}
     try:
@@ -116,6 +139,7 @@ def handle_outcome_webhook(
             ).scalar_one()
             connection = session.get(Connection, connection_id)
             assert connection is not None
+            connection.last_sync_at = utcnow()  # the feed's freshness: its last event
             upsert_points(
                 session,
                 connection,
@@ -130,8 +154,9 @@ def handle_outcome_webhook(
     return 200, {"ok": True}
 
 
-def _parse(body: bytes) -> dict[str, Any] | str:
-    """The event, or the reason it is refused (for a 400)."""
+def _parse(body: bytes, custom: dict[str, Kind] | None = None) -> dict[str, Any] | str:
+    """The event, or the reason it is refused (for a 400). `custom` holds the metric kinds
+    the team declared: a declared `money` metric may be negative, like revenue."""
     if len(body) > MAX_BODY:
         return "body larger than 64 KB"
     try:
@@ -143,21 +168,21 @@ def _parse(body: bytes) -> dict[str, Any] | str:
     event_id = data.get("id")
     if not isinstance(event_id, str | int) or not str(event_id).strip():
         return "`id` is required (a unique id per event, so retries count once)"
-    metric = (
-        catalogue.resolve_metric(str(data.get("metric", ""))) or str(data.get("metric", "")).strip()
-    )
+    metric = metric_name(str(data.get("metric", "")))
     if not metric:
         return '`metric` is required, e.g. "signups"'
-    if metric in catalogue.METRICS and catalogue.METRICS[metric].kind is not catalogue.Kind.OUTCOME:
+    kind = catalogue.kind_of(metric, custom)
+    if kind is not None and not catalogue.is_outcome(metric, custom):
         return f"`{metric}` is not an outcome metric"
+    money = catalogue.is_money(metric, custom)
     value = data.get("value", 1)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        return "`value` must be a number ≥ 0"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "`value` must be a number" + ("" if money else " ≥ 0")
+    if value < 0 and not money:
+        return (
+            f"`value` must be a number ≥ 0: `{metric}` is a count. Only money (revenue, "
+            "donations, refunds, or a metric declared with kind money) may be negative"
+        )
     raw_day = data.get("date")
     try:
         day = date.fromisoformat(raw_day) if raw_day else datetime.now(UTC).date()

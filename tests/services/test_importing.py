@@ -111,3 +111,29 @@ def test_repeated_points_are_caught_in_any_order(engine, tmp_path, monkeypatch, 
     again = import_csv(engine, path, "T2")
     assert [e.line for e in again.errors] == [302]
     assert "appears twice with different values" in again.summary()
+
+
+def test_case_insensitive_accounts_money_and_one_point_spelled_twice(engine, tmp_path):
+    """On both backends: PostgreSQL refuses an upsert batch that touches a row twice, so
+    two spellings of one point must be caught before they reach it."""
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "date,platform,account,metric,value,kind\n"
+        "2026-11-09,instagram,IG-Main,likes,120,\n"
+        "2026-11-09,IG,ig-main,reactions,120,engagement\n"  # the same point, same value
+        "2026-11-09,,Shop,revenue,-40.5,money\n"
+        "2026-11-09,,shop,pledged,-3,money\n"
+    )
+    report = import_csv(engine, path, "T1")
+    assert report.ok and report.new == 3, report.summary()
+    with session_scope(engine) as s:
+        names = sorted(c.external_id for c in s.exec(select(Connection)))
+        values = sorted(p.value for p in s.exec(select(MetricPointRow)))
+    assert names == ["IG-Main", "Shop"] and values == [-40.5, -3.0, 120.0]
+    path.write_text(
+        "date,platform,account,metric,value\n"
+        "2026-11-10,instagram,ig-main,likes,1\n"
+        "2026-11-10,instagram,IG-MAIN,likes,2\n"
+    )
+    twice = import_csv(engine, path, "T1")
+    assert not twice.ok and "appears twice with different values" in str(twice.errors[0])

@@ -125,3 +125,17 @@ def test_two_teams_never_see_each_others_goals(harness):
     assert "No goals in this channel yet" in harness.responses("b")[0]["text"]
     harness.command("goals", team="T1", respond_to="c")
     assert "signups +15%" in str(harness.responses("c")[0]["blocks"])
+
+
+def test_connect_lists_csv_data_as_imported_not_green_never_synced(harness, tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.services.importing import import_csv
+
+    path = tmp_path / "m.csv"
+    path.write_text("date,platform,account,metric,value\n2026-11-09,instagram,IG-Main,likes,3\n")
+    import_csv(harness.runtime.engine, path, "T1", now=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+    harness.command("connect", respond_to="c")
+    text = harness.responses("c")[0]["blocks"][0]["text"]["text"]
+    assert text == ":large_green_circle: *IG-Main* (csv) · imported Nov 20"
+    assert harness.responses("c")[0]["text"] == "1 connection"

@@ -8,9 +8,11 @@ import time
 import requests
 from sqlmodel import select
 
+from bot.core.catalogue import Kind
 from bot.services.webhooks import create_feed, sign
 from storage.db import session_scope
-from storage.tables import MetricPointRow
+from storage.metrics import declare_metrics
+from storage.tables import Connection, MetricPointRow
 
 
 def deliver(harness, slug, secret, payload, *, timestamp=None, signature=None):
@@ -87,3 +89,30 @@ def test_bad_bodies_get_400_with_the_reason(harness):
             answer.text,
         )
     assert stored(harness) == []
+
+
+def test_money_may_be_negative_counts_may_not_and_names_match_in_any_case(harness):
+    slug, secret = create_feed(harness.runtime, "T1", "Shop")
+    with session_scope(harness.runtime.engine) as s:  # as a CSV with kind money declares it
+        declare_metrics(s, "T1", {"pledged": Kind.MONEY})
+    day = {"date": "2026-11-10"}
+    accepted = [
+        {"metric": "revenue", "value": -40, "id": "r1", **day},
+        {"metric": "Refunds", "value": -5.5, "id": "f1", **day},
+        {"metric": "Pledged", "value": -250, "id": "p1", **day},
+        {"metric": "pledged", "value": 100, "id": "p2", **day},
+    ]
+    for event in accepted:
+        answer = deliver(harness, slug.upper(), secret, event)
+        assert answer.status_code == 200, answer.text
+    refused = deliver(harness, slug, secret, {"metric": "signups", "value": -2, "id": "s", **day})
+    assert refused.status_code == 400
+    assert "`signups` is a count" in refused.json()["error"]
+    assert stored(harness) == [
+        ("pledged", "", "2026-11-10", -150.0),
+        ("refunds", "", "2026-11-10", -5.5),
+        ("revenue", "", "2026-11-10", -40.0),
+    ]
+    with session_scope(harness.runtime.engine) as s:
+        feed = s.exec(select(Connection).where(Connection.source == "webhook")).one()
+        assert feed.last_sync_at is not None  # its freshness: the last event
