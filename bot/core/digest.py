@@ -291,6 +291,7 @@ def compose_digest(
         goal_metrics=goal_metrics,
         thresholds=thresholds,
         currency=currency,
+        team=team,
     )
     platforms = [_line(frame, p, thresholds) for p in frame.platforms]
     totals = _line(frame, ALL, thresholds) if frame.platforms or frame.outcomes else None

@@ -200,6 +200,7 @@ class _Judge:
     frame: Frame
     t: Thresholds
     currency: str
+    team: str = ""
 
     def stat(self, platform: str, metric: str, week: IsoWeek | None = None) -> Stat:
         return judge(
@@ -712,7 +713,7 @@ def no_outcome_link(
         action = (
             f"Tag {name} links with utm_source={platform} and connect GA4 "
             "(`/impact connect ga4`), or send outcomes with a platform column "
-            "(`impact import FILE`, or the webhook feed)."
+            f"(`impact import FILE --team {j.team or 'T…'}`, or the webhook feed)."
         )
         missing = "attribution"
     else:
@@ -802,11 +803,12 @@ def candidates(
     goal_metrics: Sequence[str] = (),
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     currency: str = "USD",
+    team: str = "",
 ) -> list[Insight]:
     """Every insight that holds for the frame's week, at most one per (type, platform),
     all-platform ones only where no platform explains them; unranked."""
-    j = _Judge(frame, thresholds, currency)
-    before = _Judge(previous, thresholds, currency) if previous is not None else None
+    j = _Judge(frame, thresholds, currency, team)
+    before = _Judge(previous, thresholds, currency, team) if previous is not None else None
     scopes = set(goal_scopes)
     found: list[Insight] = []
     engaged = [p for p in frame.platforms if frame.reports(p, "interactions")]
@@ -882,6 +884,7 @@ def judge_week(
     goal_metrics: Sequence[str] = (),
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     currency: str = "USD",
+    team: str = "",
 ) -> WeekJudgement:
     scopes = list(goal_scopes)
     now = candidates(
@@ -892,6 +895,7 @@ def judge_week(
         goal_metrics=goal_metrics,
         thresholds=thresholds,
         currency=currency,
+        team=team,
     )
     held_before: set[tuple[str, str | None]] = set()
     if previous is not None:
@@ -904,6 +908,7 @@ def judge_week(
                 goal_metrics=goal_metrics,
                 thresholds=thresholds,
                 currency=currency,
+                team=team,
             )
             if i.standing
         }
