@@ -417,3 +417,43 @@ def test_engagement_up_a_lot_and_signups_a_little_is_not_together():
     ]
     assert data["totals"]["interactions_change"] == 0.52
     assert data["totals"]["outcomes_change"]["signups"] == 0.056
+
+
+def test_chart_leaves_weeks_without_data_empty_and_renders():
+    # Instagram connected 3 weeks ago: the 9 weeks before are absent (None), never 0.
+    from bot.chart import render_chart
+
+    history = {
+        ("instagram", "interactions"): [None] * 9 + [900, 1000, 1100],
+        ("instagram", "signups"): [None] * 9 + [40, 45, 50],
+    }
+    digest = judge(history)
+    assert digest.chart["instagram"]["interactions"] == [None] * 9 + [900, 1000, 1100]
+    assert digest.chart["instagram"]["outcomes"] == [None] * 9 + [40, 45, 50]
+    png = render_chart(digest)
+    assert png[:4] == b"\x89PNG" and len(png) > 10_000
+
+
+def test_a_busy_digest_stays_within_slack_limits():
+    # Six platforms with spikes and no outcome link, plus goals: the message still fits.
+    history = {}
+    for index, platform in enumerate(
+        ["instagram", "facebook", "linkedin", "x", "tiktok", "youtube"]
+    ):
+        history[(platform, "interactions")] = [*INTERACTIONS, 3000 + index]
+        history[(platform, "comments")] = [300] * 13
+        history[(platform, "signups")] = [*SIGNUPS_100, 100]
+    goals = [
+        goal("signups", status=status, previous="on_track", goal_id=n)
+        for n, status in enumerate(["on_track", "new", "no_data", "off_track"] * 4)
+    ]
+    message = render_digest(judge(history, goals=goals))
+    assert len(message["blocks"]) <= 50
+    assert len(message["text"]) < 4000
+    for block in message["blocks"]:
+        for text in [block.get("text", {}).get("text", "")] + [
+            f["text"] for f in block.get("fields", [])
+        ]:
+            assert len(text) <= 3000
+    data = judge(history, goals=goals).to_json()
+    assert len(data["insights"]) <= 6
