@@ -4,7 +4,8 @@
 - a week is present only where its source had data: a platform's engagement and exposure
   where the platform reported anything that week, an outcome where its source reported that
   outcome for any platform (so a week with no signups from Instagram is 0, not absent, once
-  the outcome source is live);
+  the outcome source is live) and, for a platform's attributed outcomes, from the
+  platform's first week with data on;
 - revenue is net of refunds where refunds exist (gross stays available);
 - reply hours are comments × minutes per reply;
 - "all platforms" (`ALL`) sums the platforms, and for outcomes the unattributed part too.
@@ -105,7 +106,14 @@ def build_frame(
         if catalogue.is_level(metric):
             series[(platform, metric)] = dict(values)
             continue
-        weeks = reported[metric] if k in (Kind.OUTCOME, Kind.MONEY, Kind.COST) else active[platform]
+        if k in (Kind.OUTCOME, Kind.MONEY, Kind.COST):
+            weeks = reported[metric]
+            if platform and active.get(platform):
+                # a platform's outcomes start with the platform: weeks before its account
+                # was connected are absent, not "zero from Instagram"
+                weeks = weeks & (active[platform] | set(values))
+        else:
+            weeks = active[platform]
         series[(platform, metric)] = {w: float(values.get(w, 0.0)) for w in weeks}
 
     has_refunds = any(m == "refunds" for _, m in series)

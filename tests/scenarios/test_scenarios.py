@@ -423,9 +423,13 @@ def test_chart_leaves_weeks_without_data_empty_and_renders():
     # Instagram connected 3 weeks ago: the 9 weeks before are absent (None), never 0.
     from bot.chart import render_chart
 
+    # Facebook's signups come from the same outcome source all along: Instagram's weeks
+    # before its account are still absent, not "zero from Instagram".
     history = {
         ("instagram", "interactions"): [None] * 9 + [900, 1000, 1100],
         ("instagram", "signups"): [None] * 9 + [40, 45, 50],
+        ("facebook", "interactions"): [500] * 12,
+        ("facebook", "signups"): [20] * 12,
     }
     digest = judge(history)
     assert digest.chart["instagram"]["interactions"] == [None] * 9 + [900, 1000, 1100]
