@@ -46,6 +46,7 @@ def render_chart(digest: Digest) -> bytes:
         ax.set_ylabel("interactions", color=INK, fontsize=9)
         ax.set_title(platform_name(platform), loc="left", fontsize=11, color=INK, fontweight="bold")
         ax.set_xticks(list(xs), labels, fontsize=8)
+        ax.set_xlim(-0.6, len(labels) - 0.4)  # every week keeps its slot, with data or not
         ax.tick_params(axis="y", labelsize=8)
         ax.spines[["top"]].set_visible(False)
         twin = ax.twinx()
