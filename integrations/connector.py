@@ -10,8 +10,8 @@ way in every source).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
@@ -33,15 +33,22 @@ class HttpConnector:
     classify: ClassVar[Classifier] = staticmethod(default_classifier)
     #: Headers every request of this source carries (API versions).
     headers: ClassVar[dict[str, str]] = {}
+    #: Days a day's numbers take to settle at the source: a sync reads up to
+    #: `today - settle_days`, so that the cursor never passes a day the API cannot serve yet.
+    settle_days: ClassVar[int] = 1
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
         self.client = HttpClient(config, self.source, type(self).classify, self.headers)
+        #: Every client of this connector (a source with two hosts has two): all get the token.
+        self.clients = [self.client]
 
     # --- what a subclass may override -------------------------------------------------
     def authorise(self, creds: Credentials) -> None:
-        """Put the credentials on the client; a bearer `access_token` by default."""
-        self.client.bearer(need(creds, "access_token", self.source))
+        """Put the credentials on the clients; a bearer `access_token` by default."""
+        token = need(creds, "access_token", self.source)
+        for client in self.clients:
+            client.bearer(token)
 
     def account(self, creds: Credentials) -> AccountInfo:
         """Who the (authorised) credentials belong to: one cheap call."""
@@ -71,7 +78,14 @@ class HttpConnector:
         yield from self.items(creds, days)
 
     def close(self) -> None:
-        self.client.close()
+        for client in self.clients:
+            client.close()
+
+    def today(self) -> date:
+        """The API's "today" (UTC), for windows the source counts back from the request
+        date; `SourceConfig.extra["today"]` fixes it in tests."""
+        fixed = self.config.extra.get("today")
+        return date.fromisoformat(fixed) if fixed else datetime.now(UTC).date()
 
 
 def need(creds: Credentials, name: str, source: str) -> str:
@@ -113,3 +127,20 @@ def parse_time(text: Any, path: str) -> datetime:
     except ValueError:
         raise BadResponse(path, f"is not a timestamp ({text[:40]!r})") from None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def levels_from_gains(
+    level_now: float, gains: Mapping[date, float], last: date
+) -> dict[date, float]:
+    """The level at the end of each day of `gains`, from the level now and each day's net
+    gain: the level of day d is today's minus what was gained after d (through `last`).
+    For sources that give a follower count only for now and gains per day."""
+    levels: dict[date, float] = {}
+    level = level_now
+    day = last
+    first = min(gains, default=last)
+    while day >= first:
+        levels[day] = level
+        level -= gains.get(day, 0.0)
+        day -= timedelta(days=1)
+    return levels

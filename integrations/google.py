@@ -21,6 +21,7 @@ import json
 import time
 from dataclasses import replace
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -36,7 +37,7 @@ from integrations.base import (
     SourceError,
 )
 from integrations.connector import HttpConnector
-from integrations.http import HttpClient
+from integrations.http import HttpClient, seconds_until_midnight
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 #: Reasons in `error.errors[].reason` that mean a quota, not a permission.
@@ -46,6 +47,9 @@ QUOTA_REASONS = {
     "userRateLimitExceeded",
     "dailyLimitExceeded",
 }
+#: Of those, the daily ones: they come back at midnight Pacific, so waiting is pointless.
+DAILY_REASONS = {"quotaExceeded", "dailyLimitExceeded"}
+PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
@@ -58,7 +62,8 @@ def classify(status: int, body: Any, response: requests.Response) -> ConnectorEr
     if status == 401 or error.get("status") == "UNAUTHENTICATED":
         return AuthExpired(f"Google refused the token: {message}")
     if status == 429 or error.get("status") == "RESOURCE_EXHAUSTED" or reasons & QUOTA_REASONS:
-        return RateLimited(f"Google quota exhausted: {message}", None)
+        daily = seconds_until_midnight(response, PACIFIC) if reasons & DAILY_REASONS else None
+        return RateLimited(f"Google quota exhausted: {message}", daily)
     if status >= 500:
         return None
     if status == 403:
@@ -91,7 +96,8 @@ class GoogleConnector(HttpConnector):
             if self._token is None or self._token[1] < time.time() + 60:
                 self._token = self._fetch_token(creds)
             token = self._token[0]
-        self.client.bearer(str(token))
+        for client in self.clients:
+            client.bearer(str(token))
 
     def _fetch_token(self, creds: Credentials) -> tuple[str, float]:
         url = self.config.token_url or TOKEN_URL

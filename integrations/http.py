@@ -23,6 +23,8 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -213,11 +215,11 @@ class HttpClient:
                     else SourceUnavailable(f"{self.source} {kind} (HTTP {status})")
                 )
                 return None, problem
-        if status == 429:
-            return body, RateLimited(f"{self.source} rate limited (HTTP 429)", retry_after)
         problem = self.classify(status, body, response)
-        if isinstance(problem, RateLimited) and problem.retry_after is None:
-            problem.retry_after = retry_after
+        if status == 429 and not isinstance(problem, RateLimited):
+            problem = RateLimited(f"{self.source} rate limited (HTTP 429)", retry_after)
+        if isinstance(problem, RateLimited) and retry_after is not None:
+            problem.retry_after = retry_after  # the answer's own header says best
         if problem is None and status >= 500:
             problem = SourceUnavailable(f"{self.source} server error (HTTP {status})")
         if problem is None and status >= 400:
@@ -351,6 +353,17 @@ def dig(body: Any, dotted: str) -> Any:
             return None
         body = body.get(key)
     return body
+
+
+def seconds_until_midnight(response: requests.Response, zone: tzinfo = UTC) -> float:
+    """Seconds from the answer's `Date` (else now) to the next midnight in `zone`: when a
+    daily quota that resets then comes back (LinkedIn: UTC; YouTube: Pacific)."""
+    try:
+        now = parsedate_to_datetime(response.headers["Date"]).astimezone(zone)
+    except (KeyError, TypeError, ValueError):
+        now = datetime.now(zone)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), zone)
+    return (midnight - now).total_seconds()
 
 
 def _transport_failure(err: requests.RequestException) -> str:

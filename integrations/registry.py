@@ -10,11 +10,15 @@ from integrations.connector import Field, HttpConnector
 from integrations.facebook import FacebookConnector
 from integrations.ga4 import GA4Connector
 from integrations.instagram import InstagramConnector
+from integrations.linkedin import LinkedInConnector
+from integrations.youtube import YouTubeConnector
 
 _CLASSES: tuple[type[HttpConnector], ...] = (
     FacebookConnector,
     InstagramConnector,
     GA4Connector,
+    LinkedInConnector,
+    YouTubeConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}
