@@ -87,7 +87,8 @@ class SourceError(ConnectorError):
         self.status, self.code = status, code
 
     def user_hint(self, source: str) -> str:
-        return f"{source} refused a request: {self}"
+        action = self.action.format(source=source)
+        return f"{source} refused a request: {self}; {action}"
 
 
 class MetricRefused(SourceError):

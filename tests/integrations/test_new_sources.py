@@ -54,6 +54,14 @@ class World:
         return self.broken[key](call) if key in self.broken else ok(call)
 
 
+def levels(final: float, gains: dict[date, float]) -> set[tuple[str, date, float]]:
+    """Followers each fixture day: the last day's count less the gains after that day."""
+    return {
+        ("followers", day, float(final - sum(v for d, v in gains.items() if d > day)))
+        for day in gains
+    }
+
+
 # --- LinkedIn ----------------------------------------------------------------------------
 LI_TOKEN = "AQVliSecretToken0123456789abcdefghij"
 LI_CREDS = {"organization_id": "2414183", "access_token": LI_TOKEN}
@@ -142,10 +150,7 @@ def linkedin_expected() -> set[tuple[str, date, float]]:
         for name, value in e["totalShareStatistics"].items()
         if name in LI_METRICS
     }
-    final, gains = fixture("linkedin/network_size.json")["firstDegreeSize"], _li_gains()
-    for day in gains:
-        points.add(("followers", day, float(final - sum(v for d, v in gains.items() if d > day))))
-    return points
+    return points | levels(fixture("linkedin/network_size.json")["firstDegreeSize"], _li_gains())
 
 
 # --- YouTube -----------------------------------------------------------------------------
@@ -210,10 +215,7 @@ def youtube_expected() -> set[tuple[str, date, float]]:
         if name in YT_METRICS
     }
     final = int(fixture("youtube/channel.json")["items"][0]["statistics"]["subscriberCount"])
-    gains = _yt_gains()
-    for day in gains:
-        points.add(("followers", day, float(final - sum(v for d, v in gains.items() if d > day))))
-    return points
+    return points | levels(final, _yt_gains())
 
 
 @dataclass(frozen=True)

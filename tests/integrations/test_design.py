@@ -1,0 +1,71 @@
+"""The connector design's promises: one list of sources, one error root whose errors say
+what to do, one place for Meta's version and timestamp fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core import catalogue
+from bot.settings import SOURCES as SETTINGS_SOURCES
+from integrations import base
+from integrations.platform_login import LoginRefused
+from integrations.registry import CONNECTORS, CREDENTIAL_FIELDS, DEFAULT_BASE_URLS
+
+INTEGRATIONS = Path(__file__).resolve().parents[2] / "integrations"
+
+
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
+def test_every_connector_is_a_catalogue_source_with_its_fields_and_base_url(source):
+    connector = CONNECTORS[source]
+    assert catalogue.SOURCES[source].platform == connector.platform
+    assert connector.platform is None or connector.platform in catalogue.PLATFORMS
+    assert [name for name, _label, _secret in CREDENTIAL_FIELDS[source]]
+    assert any(secret for _name, _label, secret in CREDENTIAL_FIELDS[source])
+    assert DEFAULT_BASE_URLS[source].startswith("https://")
+    assert source in SETTINGS_SOURCES  # IMPACT_<SOURCE>_BASE_URL can point it elsewhere
+
+
+def test_every_platform_a_referrer_names_is_a_catalogue_platform():
+    assert set(catalogue.REFERRERS.values()) <= set(catalogue.PLATFORMS)
+    assert catalogue.referrer_platform("www.YouTube.com") == "youtube"
+    assert catalogue.referrer_platform("lnkd.in") == "linkedin"
+
+
+def _errors() -> list[type[base.ConnectorError]]:
+    found, queue = [], [base.ConnectorError]
+    while queue:
+        kind = queue.pop()
+        found.append(kind)
+        queue.extend(kind.__subclasses__())
+    return found
+
+
+def test_every_connector_error_says_what_a_person_should_do():
+    kinds = {k.__name__ for k in _errors()}
+    assert {"AuthExpired", "RateLimited", "SourceUnavailable", "BadResponse"} <= kinds
+    assert "LoginRefused" in kinds and issubclass(LoginRefused, base.ConnectorError)
+    samples = [
+        base.ConnectorError("x"),
+        base.AuthExpired("x"),
+        base.MissingCredential("linkedin", "organization_id"),
+        base.RateLimited("x"),
+        base.SourceUnavailable("x"),
+        base.BadResponse("rows[0]"),
+        base.SourceError("x"),
+        LoginRefused("x"),
+    ]
+    for error in samples:
+        assert error.action and "{" not in error.action.format(source="linkedin")
+        assert "linkedin" in error.user_hint("linkedin")
+    assert "/impact connect linkedin" in base.MissingCredential("linkedin", "x").user_hint(
+        "linkedin"
+    )
+
+
+def test_meta_s_version_and_timestamp_fix_are_written_once():
+    texts = {p.name: p.read_text(encoding="utf-8") for p in INTEGRATIONS.glob("*.py")}
+    assert [name for name, text in texts.items() if '"v23.0"' in text] == ["meta.py"]
+    assert [name for name, text in texts.items() if '"+0000"' in text] == []
+    assert [name for name, text in texts.items() if "for attempt in range" in text] == []
