@@ -33,6 +33,8 @@ class HttpConnector:
     classify: ClassVar[Classifier] = staticmethod(default_classifier)
     #: Headers every request of this source carries (API versions).
     headers: ClassVar[dict[str, str]] = {}
+    #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
+    metrics: ClassVar[frozenset[str] | None] = None
     #: Days a day's numbers take to settle at the source: a sync reads up to
     #: `today - settle_days`, so that the cursor never passes a day the API cannot serve yet.
     settle_days: ClassVar[int] = 1

@@ -37,6 +37,7 @@ class FacebookConnector(meta.MetaConnector):
     max_days = 90
     label = "Facebook"
     account_field = "page_id"
+    metrics = frozenset({"interactions", "followers", "reach", "views"})
     fields = (
         ("page_id", "Facebook Page id", False),
         ("access_token", "Page access token", True),

@@ -41,6 +41,9 @@ class InstagramConnector(meta.MetaConnector):
     label = "Instagram"
     account_field = "ig_user_id"
     name_field = "username"
+    metrics = frozenset(
+        {"reach", "followers", "reactions", "comments", "shares", "saves", "views", "link_clicks"}
+    )
     fields = (
         ("ig_user_id", "Instagram business account id", False),
         ("access_token", "Access token", True),

@@ -97,6 +97,9 @@ class LinkedInConnector(HttpConnector):
     platform = "linkedin"
     max_days = 365
     settle_days = 2
+    metrics = frozenset(
+        {"impressions", "reach", "clicks", "reactions", "comments", "shares", "followers"}
+    )
     base_url = API_URL
     classify = staticmethod(classify)
     fields = (

@@ -34,6 +34,12 @@ for _connector in _CLASSES:
         raise RuntimeError(f"{_connector.__name__} disagrees with catalogue.SOURCES")
 
 
+def provides(source: str, metric: str) -> bool:
+    """True when `source`'s connector stores `metric` (GA4: any outcome it is mapped to)."""
+    connector = CONNECTORS.get(source)
+    return connector is not None and (connector.metrics is None or metric in connector.metrics)
+
+
 def connector_for(source: str, config: SourceConfig) -> Connector:
     """A connector instance for `source`; KeyError names the sources Impact supports."""
     try:

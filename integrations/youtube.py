@@ -60,6 +60,7 @@ class YouTubeConnector(google.GoogleConnector):
     platform = "youtube"
     max_days = 365
     settle_days = 3
+    metrics = frozenset({"views", "reactions", "comments", "shares", "followers"})
     base_url = ANALYTICS_URL
     scope = SCOPE
     fields = (

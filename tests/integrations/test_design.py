@@ -69,3 +69,12 @@ def test_meta_s_version_and_timestamp_fix_are_written_once():
     assert [name for name, text in texts.items() if '"v23.0"' in text] == ["meta.py"]
     assert [name for name, text in texts.items() if '"+0000"' in text] == []
     assert [name for name, text in texts.items() if "for attempt in range" in text] == []
+
+
+@pytest.mark.parametrize("source", ["facebook", "instagram", "linkedin", "youtube"])
+def test_each_social_connector_says_which_catalogue_metrics_it_stores(source):
+    from integrations.registry import provides
+
+    assert CONNECTORS[source].metrics and CONNECTORS[source].metrics <= set(catalogue.METRICS)
+    assert provides(source, "reactions") != (source == "facebook")
+    assert not provides("linkedin", "link_clicks") and provides("instagram", "link_clicks")
