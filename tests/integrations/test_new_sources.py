@@ -29,6 +29,7 @@ from integrations.registry import CONNECTORS
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
 from storage.tables import MetricPointRow, PostRow
+from tests.slack.conftest import harness, wait_for  # noqa: F401  (the Slack app harness)
 from tests.support.standin import FIXTURES, Call, Reply, StandIn, json_file
 
 FIRST, LAST = date(2026, 11, 8), date(2026, 11, 20)  # the days the fixtures hold
@@ -431,3 +432,39 @@ def test_impact_connect_asks_the_fields_and_checks_them(tmp_path, name):
     assert result.exit_code == 0, result.output
     assert f"Connected {source.account} ({name})" in result.output
     assert source.token not in result.output
+
+
+def _submission(source: Source) -> dict[str, Any]:
+    values = {
+        name: {"value": {"type": "plain_text_input", "value": value}}
+        for name, value in source.creds.items()
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "api_app_id": "A0001",
+        "trigger_id": "t",
+        "view": {
+            "id": "VCONNECT",
+            "type": "modal",
+            "callback_id": "connect_modal",
+            "private_metadata": f"{source.name}|C1",
+            "state": {"values": values},
+        },
+    }
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_slash_connect_opens_the_token_form_and_connects(harness, name):  # noqa: F811
+    source = SOURCES[name]
+    with StandIn() as api:
+        source.routes(api, World())
+        object.__setattr__(harness.runtime.settings, "base_urls", {name: api.url})
+        harness.command(f"connect {name}")
+        opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
+        inputs = [b["block_id"] for b in opened["blocks"] if b["type"] == "input"]
+        assert inputs == list(source.creds)
+        harness.interaction(_submission(source))
+        done = wait_for(lambda: harness.slack.requests("views.update"))
+    assert f"Connected *{source.account}*" in str(done[0]["view"]["blocks"])
