@@ -133,6 +133,8 @@ class Connector(Protocol):
     platform: ClassVar[str | None]
     #: The largest date range one call may ask for.
     max_days: ClassVar[int]
+    #: Days until a day's numbers are final at the source (a sync reads to today - this).
+    settle_days: ClassVar[int]
 
     def check(self, creds: Credentials) -> AccountInfo:
         """Who the credentials belong to; AuthExpired when they do not work."""

@@ -99,7 +99,7 @@ def sync_connection(
         report.status = "skipped"
         return report
     # up to the last day the source has settled (LinkedIn: two days ago)
-    end = today - timedelta(days=getattr(connector, "settle_days", 1))
+    end = today - timedelta(days=connector.settle_days)
     start = since or (
         date.fromisoformat(cursor) + timedelta(days=1)
         if cursor
