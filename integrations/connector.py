@@ -31,8 +31,6 @@ class HttpConnector:
     #: The credential fields, in the order they are asked.
     fields: ClassVar[tuple[Field, ...]]
     classify: ClassVar[Classifier] = staticmethod(default_classifier)
-    #: Headers every request of this source carries (API versions).
-    headers: ClassVar[dict[str, str]] = {}
     #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
     metrics: ClassVar[frozenset[str] | None] = None
     #: Days a day's numbers take to settle at the source: a sync reads up to
@@ -41,11 +39,15 @@ class HttpConnector:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.client = HttpClient(config, self.source, type(self).classify, self.headers)
+        self.client = HttpClient(config, self.source, type(self).classify, self.headers())
         #: Every client of this connector (a source with two hosts has two): all get the token.
         self.clients = [self.client]
 
     # --- what a subclass may override -------------------------------------------------
+    def headers(self) -> dict[str, str]:
+        """Headers every request of this source carries (API versions)."""
+        return {}
+
     def authorise(self, creds: Credentials) -> None:
         """Put the credentials on the clients; a bearer `access_token` by default."""
         token = need(creds, "access_token", self.source)

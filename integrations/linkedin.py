@@ -107,11 +107,11 @@ class LinkedInConnector(HttpConnector):
         ("access_token", "Access token (r_organization_social, rw_organization_admin)", True),
     )
 
-    def __init__(self, config: Any) -> None:
-        super().__init__(config)
-        self.client.session.headers.update(
-            {"LinkedIn-Version": config.version or VERSION, "X-Restli-Protocol-Version": "2.0.0"}
-        )
+    def headers(self) -> dict[str, str]:
+        return {
+            "LinkedIn-Version": self.config.version or VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        }
 
     def urn(self, creds: Credentials) -> str:
         return f"urn:li:organization:{need(creds, 'organization_id', self.source)}"

@@ -78,3 +78,31 @@ def test_each_social_connector_says_which_catalogue_metrics_it_stores(source):
     assert CONNECTORS[source].metrics and CONNECTORS[source].metrics <= set(catalogue.METRICS)
     assert provides(source, "reactions") != (source == "facebook")
     assert not provides("linkedin", "link_clicks") and provides("instagram", "link_clicks")
+
+
+def test_a_wait_longer_than_the_cap_is_not_waited_for():
+    from integrations.base import RateLimited, SourceConfig
+    from integrations.http import MAX_WAIT_SECONDS, HttpClient
+    from tests.support.standin import Reply, StandIn
+
+    with StandIn() as api:
+        usage = '{"1": [{"type": "pages", "estimated_time_to_regain_access": 30}]}'
+        api.route(
+            "GET",
+            "/x",
+            Reply(
+                400,
+                {"error": {"code": 80001, "message": "slow"}},
+                {"X-Business-Use-Case-Usage": usage},
+            ),
+        )
+        waits: list[float] = []
+        from integrations.meta import classify
+
+        client = HttpClient(
+            SourceConfig(base_url=api.url, sleep=waits.append), "facebook", classify
+        )
+        with pytest.raises(RateLimited) as err:
+            client.request("GET", "/x")
+    assert err.value.retry_after == 1800 > MAX_WAIT_SECONDS
+    assert waits == [] and len(api.calls()) == 1  # the next sync resumes instead

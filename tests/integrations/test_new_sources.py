@@ -282,9 +282,15 @@ def sync(runtime: Runtime, cid: int, today: date, since: date | None = None, wai
 
 
 def test_connect_names_the_account_and_the_sync_stores_the_fixtures_values(platform):
-    source, _world, _api, runtime = platform
+    source, _world, api, runtime = platform
     info = connect(runtime, "T1", source.name, source.creds)
     assert info.name == source.account
+    check = api.calls()[0]
+    assert check.headers["Authorization"] == f"Bearer {source.token}"
+    assert source.token not in str(check.query)
+    if source.name == "linkedin":
+        assert check.headers["LinkedIn-Version"] == "202510"
+        assert check.headers["X-Restli-Protocol-Version"] == "2.0.0"
     report = sync(runtime, info.id, LAST + timedelta(days=source.settle), since=FIRST)
     assert report.status == "ok", report.error
     assert report.days.end == LAST  # the last day the source has settled
