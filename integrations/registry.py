@@ -35,9 +35,28 @@ for _connector in _CLASSES:
 
 
 def provides(source: str, metric: str) -> bool:
-    """True when `source`'s connector stores `metric` (GA4: any outcome it is mapped to)."""
+    """True when `source`'s connector stores `metric`, or the parts it is derived from
+    (interactions, engagement rate, CTR); GA4: any outcome it is mapped to."""
     connector = CONNECTORS.get(source)
-    return connector is not None and (connector.metrics is None or metric in connector.metrics)
+    if connector is None:
+        return False
+    return connector.metrics is None or _stores(connector.metrics, metric)
+
+
+def _stores(metrics: frozenset[str], metric: str) -> bool:
+    if metric in metrics:
+        return True
+    if metric == "interactions":
+        return any(part in metrics for part in catalogue.INTERACTION_PARTS)
+    found = catalogue.get(metric)
+    if found is None or found.ratio_of is None:
+        return False
+    numerator, denominator = found.ratio_of
+    # engagement rate falls back to impressions where reach is missing (product.md)
+    below = _stores(metrics, denominator) or (
+        denominator == "reach" and _stores(metrics, "impressions")
+    )
+    return _stores(metrics, numerator) and below
 
 
 def connector_for(source: str, config: SourceConfig) -> Connector:

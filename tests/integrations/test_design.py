@@ -106,3 +106,13 @@ def test_a_wait_longer_than_the_cap_is_not_waited_for():
             client.request("GET", "/x")
     assert err.value.retry_after == 1800 > MAX_WAIT_SECONDS
     assert waits == [] and len(api.calls()) == 1  # the next sync resumes instead
+
+
+def test_a_source_provides_what_is_derived_from_what_it_stores():
+    from integrations.registry import provides
+
+    assert provides("instagram", "interactions") and provides("linkedin", "interactions")
+    assert provides("instagram", "engagement_rate") and provides("youtube", "interactions")
+    assert not provides("linkedin", "ctr")  # no link clicks at page level
+    assert not provides("youtube", "engagement_rate")  # neither reach nor impressions daily
+    assert provides("ga4", "signups") and not provides("x", "reactions")
