@@ -1,8 +1,13 @@
-"""Sync of 2 years of daily data for 10 Instagram accounts from a local Graph API stand-in.
+"""Sync of 2 years of daily data for 10 accounts per source from local stand-ins:
+Instagram, LinkedIn pages and YouTube channels.
 
-Reports wall time, the requests made against the minimum the API's shape requires (per
-30-day chunk: one time-series call, and one total_value call per day, since Instagram
-answers interaction totals for a whole range), and points stored per second.
+Reports wall time, the requests made against the minimum each API's shape requires, and
+points stored per second; a new source must store at least Instagram's points per second.
+Instagram: per 30-day chunk one time-series call and one total_value call per day (it
+answers interaction totals for a whole range). LinkedIn: daily statistics for the last 12
+months only, in one range: share statistics, follower statistics and today's follower
+count, plus one page of posts. YouTube: per 365-day chunk one report and one channel
+statistics call, plus the channel's uploads playlist (one call each).
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -46,18 +54,113 @@ def insights(call):  # type: ignore[no-untyped-def]
     return Reply(200, {"data": [{"name": m, "period": "day", "values": values} for m in metrics]})
 
 
-def main() -> None:
+def linkedin_daily(call):  # type: ignore[no-untyped-def]
+    start, end = (
+        int(x) for x in re.search(r"start:(\d+),end:(\d+)", call.query["timeIntervals"][0]).groups()
+    )
+    day_ms = 86_400_000
+    elements = [
+        {
+            "timeRange": {"start": at, "end": at + day_ms},
+            "totalShareStatistics": {
+                "impressionCount": 900,
+                "uniqueImpressionsCount": 300,
+                "clickCount": 20,
+                "likeCount": 15,
+                "commentCount": 2,
+                "shareCount": 1,
+            },
+            "followerGains": {"organicFollowerGain": 3, "paidFollowerGain": 0},
+        }
+        for at in range(start, end, day_ms)
+    ]
+    return Reply(200, {"elements": elements})
+
+
+def youtube_report(call):  # type: ignore[no-untyped-def]
+    first = date.fromisoformat(call.query["startDate"][0])
+    last = date.fromisoformat(call.query["endDate"][0])
+    names = ["day", "views", "likes", "comments", "shares", "subscribersGained", "subscribersLost"]
+    rows = [
+        [(first + timedelta(days=i)).isoformat(), 700, 30, 4, 2, 5, 1]
+        for i in range((last - first).days + 1)
+    ]
+    return Reply(200, {"columnHeaders": [{"name": n} for n in names], "rows": rows})
+
+
+@dataclass(frozen=True)
+class Bench:
+    source: str
+    routes: Callable[[Any], None]
+    credentials: Callable[[int], dict[str, str]]
+    minimum: Callable[[int], int]  # days -> requests one account needs
+
+
+def linkedin_routes(api) -> None:  # type: ignore[no-untyped-def]
+    api.route("GET", "/rest/organizationalEntityShareStatistics", linkedin_daily)
+    api.route("GET", "/rest/organizationalEntityFollowerStatistics", linkedin_daily)
+    api.route("GET", re.compile(r"/rest/networkSizes/.+"), Reply(200, {"firstDegreeSize": 5000}))
+    api.route("GET", "/rest/posts", Reply(200, {"elements": [], "paging": {"total": 0}}))
+
+
+def youtube_routes(api) -> None:  # type: ignore[no-untyped-def]
+    channel = {
+        "items": [
+            {
+                "id": "UC",
+                "statistics": {"subscriberCount": "9000"},
+                "contentDetails": {"relatedPlaylists": {"uploads": "UU"}},
+            }
+        ]
+    }
+    api.route("GET", "/v2/reports", youtube_report)
+    api.route("GET", "/youtube/v3/channels", Reply(200, channel))
+    api.route("GET", "/youtube/v3/playlistItems", Reply(200, {"items": []}))
+
+
+def instagram_routes(api) -> None:  # type: ignore[no-untyped-def]
+    api.route("GET", re.compile(r"/v23\.0/\d+/insights"), insights)
+    api.route("GET", re.compile(r"/v23\.0/\d+/media"), Reply(200, {"data": []}))
+
+
+#: per 30-day chunk one time-series call, one total_value call per day; one media page
+INSTAGRAM = Bench(
+    "instagram",
+    instagram_routes,
+    lambda i: {"ig_user_id": str(1784140000 + i), "access_token": f"IGQtoken{i}"},
+    lambda days: -(-days // 30) + days + 1,
+)
+NEW_SOURCES = (
+    Bench(
+        "linkedin",
+        linkedin_routes,
+        lambda i: {"organization_id": str(2414000 + i), "access_token": f"AQVtoken{i}"},
+        lambda days: 3 + 1,
+    ),
+    Bench(
+        "youtube",
+        youtube_routes,
+        lambda i: {"channel_id": f"UCchannel{i:04d}", "access_token": f"ya29.token{i}"},
+        lambda days: 2 * -(-days // 365) + 2,
+    ),
+)
+
+
+def bench_source(bench: Bench) -> tuple[float, bool]:
+    """Points/s of a 2-year sync of ACCOUNTS accounts of `bench.source`; and whether the
+    requests made were no more than the minimum."""
     from bot.bootstrap import Runtime
     from bot.services.sync import sync_team
     from bot.settings import Settings
+    from integrations.registry import CONNECTORS
     from storage.crypto import Vault, generate_key
     from storage.db import make_engine, session_scope
     from storage.metrics import ensure_team, get_or_create_connection
     from storage.migrate import upgrade
 
-    with tempfile.TemporaryDirectory() as folder, StandIn() as graph:
-        graph.route("GET", re.compile(r"/v23\.0/\d+/insights"), insights)
-        graph.route("GET", re.compile(r"/v23\.0/\d+/media"), Reply(200, {"data": []}))
+    settle = CONNECTORS[bench.source].settle_days
+    with tempfile.TemporaryDirectory() as folder, StandIn() as api:
+        bench.routes(api)
         engine = make_engine(f"sqlite:///{Path(folder) / 'sync.db'}")
         upgrade(engine)
         vault = Vault(generate_key())
@@ -67,38 +170,40 @@ def main() -> None:
                 connection = get_or_create_connection(
                     s,
                     "TSYNC",
-                    "instagram",
-                    str(1784140000 + index),
-                    platform="instagram",
-                    display_name=f"@account{index}",
+                    bench.source,
+                    f"{bench.source}{index}",
+                    platform=bench.source,
+                    display_name=f"{bench.source} {index}",
                 )
-                connection.credentials_enc = vault.encrypt(
-                    {"ig_user_id": str(1784140000 + index), "access_token": f"IGQtoken{index}"}
-                )
-        settings = Settings.from_env({"IMPACT_INSTAGRAM_BASE_URL": graph.url})
+                connection.credentials_enc = vault.encrypt(bench.credentials(index))
+        settings = Settings.from_env({f"IMPACT_{bench.source.upper()}_BASE_URL": api.url})
         runtime = Runtime(settings, engine, vault)
-        since = TODAY - timedelta(days=DAYS)
         started = time.perf_counter()
-        reports = sync_team(runtime, "TSYNC", today=TODAY, since=since)
+        reports = sync_team(runtime, "TSYNC", today=TODAY, since=TODAY - timedelta(days=DAYS))
         wall = time.perf_counter() - started
-        made = len(graph.calls())
+        made = len(api.calls())
         engine.dispose()
-    days = DAYS  # since .. yesterday
-    chunks = -(-days // 30)
-    minimum = ACCOUNTS * (chunks + days + 1)  # + one media page per account
+    days = DAYS + 1 - settle  # since .. the last settled day
+    minimum = ACCOUNTS * bench.minimum(days)
     points = sum(r.points for r in reports)
+    ok = all(r.status == "ok" for r in reports)
     print(
-        f"accounts: {ACCOUNTS}, days each: {days}, all ok: {all(r.status == 'ok' for r in reports)}"
+        f"{bench.source}: accounts {ACCOUNTS}, all ok: {ok}, requests {made:,} "
+        f"(minimum {minimum:,}), points {points:,} in {wall:.1f} s -> {points / wall:,.0f} points/s"
     )
+    return points / wall, ok and made <= minimum
+
+
+def main() -> None:
+    rates = {}
+    met = True
+    for bench in (INSTAGRAM, *NEW_SOURCES):
+        rates[bench.source], within = bench_source(bench)
+        met = met and within
+    met = met and all(rates[b.source] >= rates["instagram"] for b in NEW_SOURCES)
     print(
-        f"requests made: {made:,}  minimum the API shape requires: {minimum:,}  "
-        f"({'no extra requests' if made <= minimum else f'{made - minimum} extra'})"
-    )
-    print(f"points stored: {points:,} in {wall:.1f} s  ->  {points / wall:,.0f} points/s")
-    met = made <= minimum and all(r.status == "ok" for r in reports)
-    print(
-        "target: every account synced with no more requests than the paging requires: "
-        + ("met" if met else "NOT met")
+        "target: every account synced with no more requests than the paging requires, and "
+        "each new source at least as many points/s as Instagram: " + ("met" if met else "NOT met")
     )
 
 

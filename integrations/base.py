@@ -17,21 +17,43 @@ from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, Pos
 
 
 class ConnectorError(Exception):
-    """Root of source errors. Messages are scrubbed of secrets before they are built."""
+    """Root of every connector and platform-login error. Messages are scrubbed of secrets
+    before they are built; `action` says what a person should do about it."""
+
+    #: What a person should do; `{source}` is filled in by `user_hint`.
+    action: ClassVar[str] = "Impact retries at the next sync."
 
     def user_hint(self, source: str) -> str:
-        return f"{source} did not answer as expected; Impact retries at the next sync."
+        return f"{source} did not answer as expected; {self.action.format(source=source)}"
 
 
 class AuthExpired(ConnectorError):
     """The token is invalid, expired or revoked: the connection needs a new one."""
 
+    action = "reconnect it: run `/impact connect {source}` (or `impact connect {source}`)."
+
     def user_hint(self, source: str) -> str:
         return f"Access to {source} expired: run `/impact connect {source}` to reconnect."
 
 
+class MissingCredential(AuthExpired):
+    """The stored credentials lack a field the source needs (an old or hand-made connection)."""
+
+    def __init__(self, source: str, name: str) -> None:
+        super().__init__(f"{source} credentials have no `{name}`")
+        self.field = name
+
+    def user_hint(self, source: str) -> str:
+        return (
+            f"The {source} connection lacks `{self.field}`: run `/impact connect {source}` "
+            "to connect it again."
+        )
+
+
 class RateLimited(ConnectorError):
     """The source said to slow down and the retries ran out."""
+
+    action = "the next sync picks up where this one stopped."
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -48,6 +70,8 @@ class SourceUnavailable(ConnectorError):
 class BadResponse(ConnectorError):
     """The source answered, but not in the documented shape; the message names the field."""
 
+    action = "Impact retries at the next sync; if it keeps failing, report it with this text."
+
     def __init__(self, path: str, detail: str = "missing or malformed") -> None:
         super().__init__(f"unexpected response: {path} {detail}")
         self.path = path
@@ -56,12 +80,26 @@ class BadResponse(ConnectorError):
 class SourceError(ConnectorError):
     """The source refused the request (a 4xx other than auth and rate limits)."""
 
+    action = "check the account's permissions on {source}, then reconnect if they changed."
+
     def __init__(self, message: str, status: int | None = None, code: object = None) -> None:
         super().__init__(message)
         self.status, self.code = status, code
 
     def user_hint(self, source: str) -> str:
-        return f"{source} refused a request: {self}"
+        action = self.action.format(source=source)
+        return f"{source} refused a request: {self}; {action}"
+
+
+class MetricRefused(SourceError):
+    """The source refused one metric (retired, or withheld for this item): that metric is
+    skipped with a warning and the rest of the sync goes on."""
+
+    def __init__(
+        self, message: str, metric: str | int | None, status: int = 400, code: object = None
+    ) -> None:
+        super().__init__(message, status, code)
+        self.metric = metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +133,8 @@ class Connector(Protocol):
     platform: ClassVar[str | None]
     #: The largest date range one call may ask for.
     max_days: ClassVar[int]
+    #: Days until a day's numbers are final at the source (a sync reads to today - this).
+    settle_days: ClassVar[int]
 
     def check(self, creds: Credentials) -> AccountInfo:
         """Who the credentials belong to; AuthExpired when they do not work."""

@@ -5,73 +5,60 @@ Checked against platform-apis.md: account `impressions` and Reels `plays` are re
 and the request repeated. `reach` and `follower_count` have a daily time series (at most 30
 days a call); the interaction metrics answer one total per range (`metric_type=total_value`),
 so they are asked one day at a time, all in one call per day. Instagram has no per-post link
-clicks: account `profile_links_taps` stands in for `link_clicks`.
+clicks: account `profile_links_taps` stands in for `link_clicks`. Meta withholds a media's
+insights when too few people saw it (code 10, "not enough viewers"): that media is kept
+with its likes and comments and without reach, views, shares and saves.
 Credentials: `ig_user_id` and an `access_token` (bearer header).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from datetime import datetime, timedelta
+from typing import Any
 
-from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
+from bot.core import catalogue
+from bot.core.model import Credentials, DateRange, MetricPoint, PostRecord
 from integrations import meta
-from integrations.base import BadResponse, SourceConfig, SyncWarnings
-from integrations.http import HttpClient
+from integrations.base import SyncWarnings
+from integrations.connector import number, parse_time
 
-SERIES = {"reach": "reach", "follower_count": "followers"}
-TOTALS = {
-    "likes": "reactions",
-    "comments": "comments",
-    "shares": "shares",
-    "saves": "saves",
-    "views": "views",
-    "profile_links_taps": "link_clicks",
-}
+log = logging.getLogger(__name__)
+
+SERIES = ("reach", "follower_count")
+TOTALS = ("likes", "comments", "shares", "saves", "views", "profile_links_taps")
 MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,permalink,timestamp,like_count,comments_count"
 )
 MEDIA_METRICS = ("reach", "views", "shares", "saved")
 
 
-class InstagramConnector:
-    source: ClassVar[str] = "instagram"
-    platform: ClassVar[str | None] = "instagram"
-    max_days: ClassVar[int] = 30
+class InstagramConnector(meta.MetaConnector):
+    source = "instagram"
+    platform = "instagram"
+    max_days = 30
+    label = "Instagram"
+    account_field = "ig_user_id"
+    name_field = "username"
+    metrics = frozenset(
+        {"reach", "followers", "reactions", "comments", "shares", "saves", "views", "link_clicks"}
+    )
+    fields = (
+        ("ig_user_id", "Instagram business account id", False),
+        ("access_token", "Access token", True),
+    )
 
-    def __init__(self, config: SourceConfig) -> None:
-        self.version = config.version or "v23.0"
-        self.client = HttpClient(config, self.source, meta.classify)
+    def display_name(self, body: dict[str, Any]) -> str:
+        return "@" + str(body.get("username") or body["id"])
 
-    def _auth(self, creds: Credentials) -> None:
-        self.client.session.headers["Authorization"] = f"Bearer {creds['access_token']}"
-
-    def check(self, creds: Credentials) -> AccountInfo:
-        self._auth(creds)
-        body = self.client.request(
-            "GET", f"{self.version}/{creds['ig_user_id']}", params={"fields": "id,username"}
-        )
-        if "id" not in body:
-            raise BadResponse("user.id")
-        return AccountInfo(
-            str(body["id"]), "@" + str(body.get("username") or body["id"]), "instagram"
-        )
-
-    def metric_points(
+    def points(
         self, creds: Credentials, days: DateRange, warnings: SyncWarnings
     ) -> Iterator[MetricPoint]:
-        self._auth(creds)
-        path = f"{self.version}/{creds['ig_user_id']}/insights"
-        for series in meta.insights(
-            self.client, path, SERIES, meta.day_params(days), warnings, "Instagram"
-        ):
-            metric = SERIES.get(series.get("name", ""))
-            for value in series.get("values") or []:
-                if metric and "end_time" in value and isinstance(value.get("value"), int | float):
-                    day = meta.day_of(value["end_time"])
-                    if day in days:
-                        yield MetricPoint(metric, day, float(value["value"]), "instagram")
+        path = self.node(creds, "insights")
+        yield from self.series_points(
+            self.insights(path, SERIES, meta.day_params(days), warnings), days
+        )
         for day in days:
             params = {
                 "period": "day",
@@ -79,52 +66,43 @@ class InstagramConnector:
                 "since": day.isoformat(),
                 "until": (day + timedelta(days=1)).isoformat(),
             }
-            for index, series in enumerate(
-                meta.insights(self.client, path, TOTALS, params, warnings, "Instagram")
-            ):
-                metric = TOTALS.get(series.get("name", ""))
-                total = (series.get("total_value") or {}).get("value")
-                if metric is None:
-                    continue
-                if not isinstance(total, int | float):
-                    raise BadResponse(f"data[{index}].total_value.value")
-                yield MetricPoint(metric, day, float(total), "instagram")
+            for index, series in enumerate(self.insights(path, TOTALS, params, warnings)):
+                metric = catalogue.canonical_metric(self.source, str(series.get("name", "")))
+                total = number(
+                    (series.get("total_value") or {}).get("value"),
+                    f"data[{index}].total_value.value",
+                )
+                if metric is not None and total is not None:
+                    yield MetricPoint(metric, day, total, "instagram")
 
-    def posts(self, creds: Credentials, days: DateRange) -> Iterator[PostRecord]:
-        self._auth(creds)
+    def items(self, creds: Credentials, days: DateRange) -> Iterator[PostRecord]:
         pages = self.client.pages_by_next(
-            f"{self.version}/{creds['ig_user_id']}/media", {"fields": MEDIA_FIELDS, "limit": 100}
+            self.node(creds, "media"), {"fields": MEDIA_FIELDS, "limit": 100}
         )
         for page in pages:
             for item in page:
-                try:
-                    published = datetime.fromisoformat(item["timestamp"].replace("+0000", "+00:00"))
-                except (KeyError, ValueError):
-                    raise BadResponse("data[].timestamp") from None
+                published = parse_time(item.get("timestamp"), "data[].timestamp")
                 if published.date() > days.end:
                     continue
                 if published.date() < days.start:
                     return  # media come newest first: the rest is older
                 yield self._post(item, published)
 
-    def _post(self, item: dict, published: datetime) -> PostRecord:  # type: ignore[type-arg]
+    def _post(self, item: dict[str, Any], published: datetime) -> PostRecord:
         warnings = SyncWarnings()
         values: dict[str, float] = {}
-        for series in meta.insights(
-            self.client,
-            f"{self.version}/{item['id']}/insights",
-            MEDIA_METRICS,
-            {},
-            warnings,
-            "Instagram",
+        for series in self.insights(
+            f"{self.version}/{item['id']}/insights", MEDIA_METRICS, {}, warnings, withheld=True
         ):
             value = ((series.get("values") or [{}])[0]).get("value")
             if isinstance(value, int | float):
                 values[series.get("name", "")] = float(value)
+        for message in warnings.messages:
+            log.info("instagram.media_insights_skipped media=%s reason=%s", item["id"], message)
         return PostRecord(
             external_id=str(item["id"]),
             platform="instagram",
-            published_at=published.astimezone(UTC),
+            published_at=published,
             permalink=item.get("permalink"),
             title=(item.get("caption") or "")[:120] or None,
             reach=int(values.get("reach", 0)),

@@ -25,6 +25,8 @@ import requests
 
 from bot.core.connect_links import Account
 from bot.logconfig import scrub
+from integrations.base import ConnectorError, RateLimited, SourceConfig, SourceUnavailable
+from integrations.http import Classifier, HttpClient
 
 META_GRAPH = "https://graph.facebook.com"
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
@@ -32,18 +34,27 @@ GOOGLE_ADMIN = "https://analyticsadmin.googleapis.com"
 #: Pages of /me/accounts or accountSummaries followed at most (a login with thousands of
 #: Pages is an agency's: they connect by token).
 MAX_PAGES = 20
+#: A login waits for a person in a browser: one retry of a dropped call, then say so.
+LOGIN_RETRIES = 1
 
 
-class LoginRefused(Exception):
+class LoginRefused(ConnectorError):
     """The platform did not complete the login; the message is safe to show the user."""
 
+    action = "run `/impact connect {source}` in Slack to try again."
 
-def _json(answer: requests.Response, platform: str) -> dict[str, Any]:
-    try:
-        body = answer.json()
-    except ValueError:
-        raise LoginRefused(f"{platform} answered HTTP {answer.status_code} without JSON") from None
-    if answer.status_code >= 400 or not isinstance(body, dict) or "error" in body:
+
+def _refusal(platform: str) -> Classifier:
+    """Any HTTP error, or a body with `error`, refuses the login with the platform's words;
+    5xx and 429 are left to the client's retry."""
+
+    def classify(status: int, body: Any, answer: requests.Response) -> ConnectorError | None:
+        if status >= 500 or status == 429:
+            return None
+        if status < 400 and isinstance(body, dict) and "error" not in body:
+            return None
+        if body is None:
+            return LoginRefused(f"{platform} answered HTTP {status} without JSON")
         detail: Any = None
         if isinstance(body, dict):
             error = body.get("error")
@@ -51,18 +62,31 @@ def _json(answer: requests.Response, platform: str) -> dict[str, Any]:
                 detail = error.get("message") or error.get("status")
             else:  # OAuth's: {"error": "invalid_grant", "error_description": "..."}
                 detail = body.get("error_description") or error
-        raise LoginRefused(
-            f"{platform} refused (HTTP {answer.status_code}): {scrub(str(detail or 'no detail'))}"
+        return LoginRefused(
+            f"{platform} refused (HTTP {status}): {scrub(str(detail or 'no detail'))}"
         )
-    return body
+
+    return classify
 
 
 def _call(platform: str, method: str, url: str, timeout: float, **kwargs: Any) -> dict[str, Any]:
+    config = SourceConfig(base_url=url, timeout_seconds=timeout, max_retries=LOGIN_RETRIES)
+    client = HttpClient(config, platform, _refusal(platform))
     try:
-        answer = requests.request(method, url, timeout=timeout, **kwargs)
-    except requests.RequestException as err:  # its text holds the URL, and so the secret
-        raise LoginRefused(f"{platform} did not answer ({type(err).__name__})") from None
-    return _json(answer, platform)
+        body = client.request(
+            method,
+            url,
+            params=kwargs.get("params"),
+            form=kwargs.get("data"),
+            headers=kwargs.get("headers"),
+        )
+    except (SourceUnavailable, RateLimited) as err:  # already scrubbed of URL and secrets
+        raise LoginRefused(f"{platform} did not answer ({err})") from None
+    finally:
+        client.close()
+    if not isinstance(body, dict):
+        raise LoginRefused(f"{platform} answered without a JSON object")
+    return body
 
 
 def meta_accounts(

@@ -147,6 +147,63 @@ PLATFORM_ALIASES: dict[str, str] = {
     "newsletters": "email",
 }
 
+
+@dataclass(frozen=True, slots=True)
+class SourceDef:
+    """A system Impact pulls data from: its name as typed, its label, and the platform its
+    engagement belongs to (None for an outcome source, whose rows carry their own)."""
+
+    name: str
+    label: str
+    platform: str | None
+
+
+#: Every source of product.md section 1: the one list. Connectors, the commands and the
+#: settings' base URLs agree with it (a test checks the connectors' registry).
+SOURCES: dict[str, SourceDef] = {
+    s.name: s
+    for s in (
+        SourceDef("facebook", "Facebook", "facebook"),
+        SourceDef("instagram", "Instagram", "instagram"),
+        SourceDef("linkedin", "LinkedIn", "linkedin"),
+        SourceDef("x", "X", "x"),
+        SourceDef("youtube", "YouTube", "youtube"),
+        SourceDef("tiktok", "TikTok", "tiktok"),
+        SourceDef("pinterest", "Pinterest", "pinterest"),
+        SourceDef("threads", "Threads", "threads"),
+        SourceDef("ga4", "Google Analytics", None),
+        SourceDef("meta_ads", "Meta ads", None),
+        SourceDef("stripe", "Stripe", None),
+        SourceDef("shopify", "Shopify", None),
+        SourceDef("hubspot", "HubSpot", None),
+    )
+}
+
+#: Referrer and `utm_source` names -> platform (platform-apis.md, GA4 attribution and the
+#: conventions the sources share), lower-case, without `www.`.
+REFERRERS: dict[str, str] = {
+    name: platform
+    for platform, names in {
+        "facebook": (
+            "facebook.com",
+            "m.facebook.com",
+            "l.facebook.com",
+            "lm.facebook.com",
+            "fb",
+            "facebook",
+        ),
+        "instagram": ("instagram.com", "l.instagram.com", "ig", "instagram"),
+        "linkedin": ("linkedin.com", "lnkd.in", "linkedin"),
+        "x": ("t.co", "x.com", "twitter.com", "twitter", "x"),
+        "youtube": ("youtube.com", "m.youtube.com", "youtu.be", "youtube"),
+        "tiktok": ("tiktok.com", "tiktok"),
+        "pinterest": ("pinterest.com", "pinterest"),
+        "threads": ("threads.net", "threads"),
+    }.items()
+    for name in names
+}
+
+
 #: The engagement metrics whose sum is "interactions" (product.md section 1).
 INTERACTION_PARTS: tuple[str, ...] = ("reactions", "comments", "shares", "saves")
 
@@ -277,6 +334,12 @@ def canonical_metric(source: str, source_name: str) -> str | None:
     if source_name in METRICS:
         return source_name
     return SOURCE_ALIASES.get(source, {}).get(source_name)
+
+
+def referrer_platform(source: str) -> str | None:
+    """The platform a referrer or `utm_source` belongs to (`l.instagram.com` -> instagram);
+    None when it is no platform's (unattributed)."""
+    return REFERRERS.get(source.strip().lower().removeprefix("www."))
 
 
 def canonical_platform(text: str) -> str | None:

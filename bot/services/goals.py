@@ -34,7 +34,7 @@ from bot.core.model import DateRange
 from bot.core.money import DEFAULT_CURRENCY, normalise_currency
 from bot.core.periods import last_complete_week
 from bot.core.progress import NO_DATA, Evaluation, evaluate, no_data_hint
-from integrations.registry import CONNECTORS
+from integrations.registry import CONNECTORS, provides
 from storage import goals as goal_store
 from storage.db import session_scope
 from storage.metrics import custom_kinds, ensure_team
@@ -233,7 +233,7 @@ def _hint(session: Session, goal: Goal, spec: GoalSpec, evaluation: Evaluation, 
         missing,
         spec.platform,
         team_id=goal.team_id,
-        connectable=sorted(CONNECTORS),
+        connectable=sorted(s for s in CONNECTORS if provides(s, missing)),
         custom=custom_kinds(session, goal.team_id),
     )
 

@@ -47,7 +47,10 @@ class SyncReport:
 
 
 def source_config(
-    settings: Settings, source: str, sleep: Callable[[float], None] | None = None
+    settings: Settings,
+    source: str,
+    sleep: Callable[[float], None] | None = None,
+    today: date | None = None,
 ) -> SourceConfig:
     version = settings.meta_graph_version if source in ("facebook", "instagram") else ""
     return SourceConfig(
@@ -58,6 +61,8 @@ def source_config(
         token_url=settings.base_urls.get("google_oauth", "")
         + ("/token" if settings.base_urls.get("google_oauth") else ""),
         sleep=sleep,
+        # the sync's today: sources whose windows count back from the request date use it
+        extra={"today": today.isoformat()} if today else {},
     )
 
 
@@ -88,17 +93,18 @@ def sync_connection(
         _mark(runtime, connection_id, "failing", str(err))
         log.warning("sync.undecryptable connection=%s source=%s", connection_id, source)
         return report
-    end = today - timedelta(days=1)
+    try:
+        connector = connector_for(source, source_config(runtime.settings, source, sleep, today))
+    except KeyError:
+        report.status = "skipped"
+        return report
+    # up to the last day the source has settled (LinkedIn: two days ago)
+    end = today - timedelta(days=connector.settle_days)
     start = since or (
         date.fromisoformat(cursor) + timedelta(days=1)
         if cursor
         else end - timedelta(days=FIRST_SYNC_DAYS - 1)
     )
-    try:
-        connector = connector_for(source, source_config(runtime.settings, source, sleep))
-    except KeyError:
-        report.status = "skipped"
-        return report
     warnings = SyncWarnings()
     try:
         if start <= end:

@@ -1,0 +1,476 @@
+"""LinkedIn pages and YouTube through the real HTTP path into the database, against a local
+stand-in that answers like the platform from `tests/fixtures/<source>/` (filtering each
+fixture to the range asked, as the APIs do). Every test runs for both sources: the stored
+points equal the fixtures' values; an interrupted sync resumed equals an uninterrupted one;
+an expired token marks `needs_reauth` and keeps the data; a daily limit stops at once; 5xx
+and cut bodies are retried; no token reaches a log."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import select
+
+from bot.bootstrap import Runtime
+from bot.cli import main
+from bot.core.model import Credentials, DateRange
+from bot.services.connections import connect, list_connections
+from bot.services.sync import sync_connection
+from bot.settings import Settings
+from integrations.base import SourceConfig, SyncWarnings
+from integrations.registry import CONNECTORS
+from storage.crypto import Vault, generate_key
+from storage.db import session_scope
+from storage.tables import MetricPointRow, PostRow
+from tests.slack.conftest import harness, wait_for  # noqa: F401  (the Slack app harness)
+from tests.support.standin import FIXTURES, Call, Reply, StandIn, json_file
+
+FIRST, LAST = date(2026, 11, 8), date(2026, 11, 20)  # the days the fixtures hold
+
+
+def fixture(relative: str) -> Any:
+    return json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
+
+
+def day_of_ms(ms: int) -> date:
+    return datetime.fromtimestamp(ms / 1000, UTC).date()
+
+
+@dataclass
+class World:
+    """A platform as of `today`: its answers come from the fixtures; `broken` maps an
+    endpoint key to the failure it answers instead."""
+
+    today: date = LAST + timedelta(days=3)  # every fixture day settled
+    broken: dict[str, Callable[[Call], Reply]] = field(default_factory=dict)
+
+    def answer(self, key: str, call: Call, ok: Callable[[Call], Reply]) -> Reply:
+        return self.broken[key](call) if key in self.broken else ok(call)
+
+
+def levels(final: float, gains: dict[date, float]) -> set[tuple[str, date, float]]:
+    """Followers each fixture day: the last day's count less the gains after that day."""
+    return {
+        ("followers", day, float(final - sum(v for d, v in gains.items() if d > day)))
+        for day in gains
+    }
+
+
+# --- LinkedIn ----------------------------------------------------------------------------
+LI_TOKEN = "AQVliSecretToken0123456789abcdefghij"
+LI_CREDS = {"organization_id": "2414183", "access_token": LI_TOKEN}
+LI_METRICS = {
+    "impressionCount": "impressions",
+    "uniqueImpressionsCount": "reach",
+    "clickCount": "clicks",
+    "likeCount": "reactions",
+    "commentCount": "comments",
+    "shareCount": "shares",
+}
+
+
+def _window(call: Call) -> tuple[date, date]:
+    start, end = re.search(r"start:(\d+),end:(\d+)", call.query["timeIntervals"][0]).groups()
+    return day_of_ms(int(start)), day_of_ms(int(end)) - timedelta(days=1)
+
+
+def _li_daily(name: str) -> Callable[[Call], Reply]:
+    def answer(call: Call) -> Reply:
+        first, last = _window(call)
+        body = fixture(f"linkedin/{name}.json")
+        body["elements"] = [
+            e for e in body["elements"] if first <= day_of_ms(e["timeRange"]["start"]) <= last
+        ]
+        return Reply(200, body)
+
+    return answer
+
+
+def _li_gains() -> dict[date, float]:
+    return {
+        day_of_ms(e["timeRange"]["start"]): sum(e["followerGains"].values())
+        for e in fixture("linkedin/follower_statistics.json")["elements"]
+    }
+
+
+def linkedin_routes(api: StandIn, world: World) -> None:
+    def share_statistics(call: Call) -> Reply:
+        if "shares" in call.query or "ugcPosts" in call.query:
+            asked = {u for key in ("shares", "ugcPosts") for u in _urns(call, key)}
+            body = fixture("linkedin/post_statistics.json")
+            body["elements"] = [
+                e for e in body["elements"] if (e.get("share") or e.get("ugcPost")) in asked
+            ]
+            return Reply(200, body)
+        return world.answer("daily", call, _li_daily("share_statistics"))
+
+    def network_size(call: Call) -> Reply:
+        # the count as of the world's today: the last fixture day's less later gains
+        settled = world.today - timedelta(days=2)
+        later = sum(v for d, v in _li_gains().items() if d > settled)
+        return Reply(
+            200,
+            {"firstDegreeSize": fixture("linkedin/network_size.json")["firstDegreeSize"] - later},
+        )
+
+    def posts(call: Call) -> Reply:
+        page = "posts_page1" if call.query["start"] == ["0"] else "posts_page2"
+        return json_file(f"linkedin/{page}.json")
+
+    api.route("GET", "/rest/organizations/2414183", json_file("linkedin/organization.json"))
+    api.route(
+        "GET",
+        "/rest/organizationalEntityShareStatistics",
+        lambda call: world.answer("any", call, share_statistics),
+    )
+    api.route(
+        "GET",
+        "/rest/organizationalEntityFollowerStatistics",
+        _li_daily("follower_statistics"),
+    )
+    api.route("GET", re.compile(r"/rest/networkSizes/.+"), network_size)
+    api.route("GET", "/rest/posts", posts)
+
+
+def _urns(call: Call, key: str) -> list[str]:
+    raw = call.query.get(key, ["List()"])[0]
+    return [u for u in raw.removeprefix("List(").removesuffix(")").split(",") if u]
+
+
+def linkedin_expected() -> set[tuple[str, date, float]]:
+    points = {
+        (LI_METRICS[name], day_of_ms(e["timeRange"]["start"]), float(value))
+        for e in fixture("linkedin/share_statistics.json")["elements"]
+        for name, value in e["totalShareStatistics"].items()
+        if name in LI_METRICS
+    }
+    return points | levels(fixture("linkedin/network_size.json")["firstDegreeSize"], _li_gains())
+
+
+# --- YouTube -----------------------------------------------------------------------------
+YT_TOKEN = "ya29.ytSecretToken0123456789abcdefghij"
+YT_CREDS = {"channel_id": "UCriverKeepers0000000001", "access_token": YT_TOKEN}
+YT_METRICS = {"views": "views", "likes": "reactions", "comments": "comments", "shares": "shares"}
+
+
+def _yt_rows() -> tuple[list[str], list[list[Any]]]:
+    report = fixture("youtube/report.json")
+    return [h["name"] for h in report["columnHeaders"]], report["rows"]
+
+
+def _yt_gains() -> dict[date, float]:
+    names, rows = _yt_rows()
+    cells = [dict(zip(names, row, strict=True)) for row in rows]
+    return {
+        date.fromisoformat(c["day"]): c["subscribersGained"] - c["subscribersLost"] for c in cells
+    }
+
+
+def youtube_routes(api: StandIn, world: World) -> None:
+    def report(call: Call) -> Reply:
+        first = date.fromisoformat(call.query["startDate"][0])
+        last = date.fromisoformat(call.query["endDate"][0])
+        body = fixture("youtube/report.json")
+        body["rows"] = [r for r in body["rows"] if first <= date.fromisoformat(r[0]) <= last]
+        if not body["rows"]:
+            del body["rows"]  # YouTube leaves `rows` out of an empty report
+        return Reply(200, body)
+
+    def channel(call: Call) -> Reply:
+        body = fixture("youtube/channel.json")
+        settled = world.today - timedelta(days=3)
+        later = sum(v for d, v in _yt_gains().items() if d > settled)
+        stats = body["items"][0]["statistics"]
+        stats["subscriberCount"] = str(int(stats["subscriberCount"]) - int(later))
+        return Reply(200, body)
+
+    def playlist(call: Call) -> Reply:
+        page = "playlist_page2" if call.query.get("pageToken") else "playlist_page1"
+        return json_file(f"youtube/{page}.json")
+
+    def videos(call: Call) -> Reply:
+        asked = call.query["id"][0].split(",")
+        body = fixture("youtube/videos.json")
+        body["items"] = [v for v in body["items"] if v["id"] in asked]
+        return Reply(200, body)
+
+    api.route("GET", "/v2/reports", lambda call: world.answer("daily", call, report))
+    api.route("GET", "/youtube/v3/channels", lambda call: world.answer("any", call, channel))
+    api.route("GET", "/youtube/v3/playlistItems", playlist)
+    api.route("GET", "/youtube/v3/videos", videos)
+
+
+def youtube_expected() -> set[tuple[str, date, float]]:
+    names, rows = _yt_rows()
+    points = {
+        (YT_METRICS[name], date.fromisoformat(row[0]), float(value))
+        for row in rows
+        for name, value in zip(names, row, strict=True)
+        if name in YT_METRICS
+    }
+    final = int(fixture("youtube/channel.json")["items"][0]["statistics"]["subscriberCount"])
+    return points | levels(final, _yt_gains())
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    creds: dict[str, str]
+    token: str
+    settle: int
+    routes: Callable[[StandIn, World], None]
+    expected: Callable[[], set[tuple[str, date, float]]]
+    expired: Reply
+    daily_limit: Reply
+    account: str
+
+
+SOURCES = {
+    "linkedin": Source(
+        "linkedin",
+        LI_CREDS,
+        LI_TOKEN,
+        2,
+        linkedin_routes,
+        linkedin_expected,
+        json_file("linkedin/error_401.json", status=401),
+        json_file("linkedin/error_429.json", status=429),
+        "River Keepers",
+    ),
+    "youtube": Source(
+        "youtube",
+        YT_CREDS,
+        YT_TOKEN,
+        3,
+        youtube_routes,
+        youtube_expected,
+        json_file("youtube/error_401.json", status=401),
+        json_file("youtube/error_quota.json", status=403),
+        "River Keepers",
+    ),
+}
+
+
+@pytest.fixture(params=sorted(SOURCES))
+def platform(request, engine):
+    source = SOURCES[request.param]
+    world = World()
+    with StandIn() as api:
+        source.routes(api, world)
+        settings = Settings.from_env(
+            {f"IMPACT_{source.name.upper()}_BASE_URL": api.url, "IMPACT_HTTP_MAX_RETRIES": "2"}
+        )
+        yield source, world, api, Runtime(settings, engine, Vault(generate_key()))
+
+
+def stored(runtime: Runtime, connection_id: int) -> set[tuple[str, date, float]]:
+    with session_scope(runtime.engine) as s:
+        rows = s.exec(select(MetricPointRow).where(MetricPointRow.connection_id == connection_id))
+        return {(r.metric, r.day, r.value) for r in rows}
+
+
+def sync(runtime: Runtime, cid: int, today: date, since: date | None = None, waits=None):
+    sleep = waits.append if waits is not None else (lambda s: None)
+    return sync_connection(runtime, cid, today=today, since=since, sleep=sleep)
+
+
+def test_connect_names_the_account_and_the_sync_stores_the_fixtures_values(platform):
+    source, _world, api, runtime = platform
+    info = connect(runtime, "T1", source.name, source.creds)
+    assert info.name == source.account
+    check = api.calls()[0]
+    assert check.headers["Authorization"] == f"Bearer {source.token}"
+    assert source.token not in str(check.query)
+    if source.name == "linkedin":
+        assert check.headers["LinkedIn-Version"] == "202510"
+        assert check.headers["X-Restli-Protocol-Version"] == "2.0.0"
+    report = sync(runtime, info.id, LAST + timedelta(days=source.settle), since=FIRST)
+    assert report.status == "ok", report.error
+    assert report.days.end == LAST  # the last day the source has settled
+    assert stored(runtime, info.id) == source.expected()
+    assert report.posts == 3  # the fourth post or video is older than the range
+
+
+def test_an_interrupted_sync_resumed_equals_an_uninterrupted_one(platform):
+    source, world, _api, runtime = platform
+    today = LAST + timedelta(days=source.settle)
+    clean = connect(runtime, "TCLEAN", source.name, source.creds).id
+    assert sync(runtime, clean, today, since=FIRST).status == "ok"
+
+    broken = connect(runtime, "TBROKEN", source.name, source.creds).id
+    world.today = today - timedelta(days=5)
+    assert sync(runtime, broken, world.today, since=FIRST).status == "ok"  # an earlier run
+    world.today = today
+    world.broken["daily"] = lambda call: Reply(502, "bad gateway")
+    interrupted = sync(runtime, broken, today)
+    assert interrupted.status == "failing"
+    world.broken.clear()
+    resumed = sync(runtime, broken, today)
+    assert resumed.status == "ok"
+    assert resumed.days.start == LAST - timedelta(days=4)  # from the cursor: no gap
+    assert stored(runtime, broken) == stored(runtime, clean) == source.expected()
+
+
+def test_an_expired_token_marks_needs_reauth_keeps_the_data_and_logs_no_token(platform, caplog):
+    source, world, api, runtime = platform
+    cid = connect(runtime, "T1", source.name, source.creds).id
+    with caplog.at_level("DEBUG"):
+        assert sync(runtime, cid, LAST + timedelta(days=source.settle), since=FIRST).status == "ok"
+        kept = stored(runtime, cid)
+        world.broken["daily"] = lambda call: source.expired
+        calls = len(api.calls())
+        report = sync(runtime, cid, LAST + timedelta(days=source.settle + 2))
+    assert report.status == "needs_reauth"
+    assert len(api.calls()) == calls + 1  # refused at once, not retried
+    assert stored(runtime, cid) == kept
+    [info] = list_connections(runtime.engine, "T1")
+    assert info.health == "needs_reauth" and f"/impact connect {source.name}" in (info.hint or "")
+    assert source.token not in caplog.text and source.token not in (report.error or "")
+    assert "Authorization" not in caplog.text
+
+
+def test_a_daily_limit_stops_at_once_and_the_next_sync_resumes(platform):
+    source, world, _api, runtime = platform
+    cid = connect(runtime, "T1", source.name, source.creds).id
+    world.broken["daily"] = lambda call: source.daily_limit
+    waits: list[float] = []
+    today = LAST + timedelta(days=source.settle)
+    limited = sync(runtime, cid, today, since=FIRST, waits=waits)
+    assert limited.status == "failing" and waits == []  # no waiting until midnight
+    [info] = list_connections(runtime.engine, "T1")
+    assert "rate-limiting" in (info.hint or "")
+    world.broken.clear()
+    assert sync(runtime, cid, today).status == "ok"
+    assert stored(runtime, cid) == source.expected()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        Reply(500, "internal error"),
+        Reply(503, {"error": {"code": 503, "message": "backend unavailable"}}),
+        Reply(200, {"elements": [], "rows": []}, cut_after=12),
+        Reply(429, {"message": "slow down"}, {"Retry-After": "2"}),
+    ],
+    ids=["500", "503", "cut body", "429 retry-after"],
+)
+def test_a_passing_failure_is_retried_and_the_points_are_the_same(platform, failure):
+    source, world, _api, runtime = platform
+    cid = connect(runtime, "T1", source.name, source.creds).id
+
+    def once(call: Call) -> Reply:  # the failure, then the normal answer
+        world.broken.pop("daily", None)
+        return failure
+
+    world.broken["daily"] = once
+    waits: list[float] = []
+    report = sync(runtime, cid, LAST + timedelta(days=source.settle), since=FIRST, waits=waits)
+    assert report.status == "ok", report.error
+    assert len(waits) == 1
+    assert stored(runtime, cid) == source.expected()
+
+
+def test_an_empty_period_stores_nothing_and_is_not_an_error(platform):
+    source, _world, _api, runtime = platform
+    connector = CONNECTORS[source.name](
+        SourceConfig(
+            base_url=runtime.settings.base_url(source.name, ""),
+            extra={"today": (LAST + timedelta(days=source.settle)).isoformat()},
+        )
+    )
+    before = DateRange(FIRST - timedelta(days=40), FIRST - timedelta(days=31))
+    warnings = SyncWarnings()
+    assert list(connector.metric_points(Credentials(source.creds), before, warnings)) == []
+    assert warnings.messages == []
+
+
+def test_posts_carry_lifetime_numbers_and_permalinks(platform):
+    source, _world, api, runtime = platform
+    cid = connect(runtime, "T1", source.name, source.creds).id
+    assert sync(runtime, cid, LAST + timedelta(days=source.settle), since=FIRST).status == "ok"
+    with session_scope(runtime.engine) as s:
+        posts = {
+            p.external_id: p for p in s.exec(select(PostRow).where(PostRow.connection_id == cid))
+        }
+    if source.name == "linkedin":
+        newest = posts["urn:li:share:7390000000000000003"]
+        assert (
+            newest.permalink
+            == "https://www.linkedin.com/feed/update/urn:li:share:7390000000000000003/"
+        )
+        assert (newest.impressions, newest.reach, newest.reactions, newest.comments) == (
+            1500,
+            800,
+            60,
+            5,
+        )
+        assert posts["urn:li:ugcPost:7390000000000000002"].shares == 4
+        assert [c.query["start"] for c in api.calls("GET", "/rest/posts")] == [["0"], ["2"]]
+    else:
+        newest = posts["vRiver003"]
+        assert newest.permalink == "https://www.youtube.com/watch?v=vRiver003"
+        assert (newest.impressions, newest.reactions, newest.comments) == (5000, 200, 12)
+        assert len(api.calls("GET", "/youtube/v3/playlistItems")) == 2
+    assert len(posts) == 3
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_impact_connect_asks_the_fields_and_checks_them(tmp_path, name):
+    source = SOURCES[name]
+    world = World()
+    with StandIn() as api:
+        source.routes(api, world)
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "IMPACT_SECRET_KEY": generate_key(),
+            f"IMPACT_{name.upper()}_BASE_URL": api.url,
+            "IMPACT_LOG_LEVEL": "WARNING",
+        }
+        answers = "\n".join(source.creds.values()) + "\n"
+        result = CliRunner().invoke(main, ["connect", name, "--team", "T1"], input=answers, env=env)
+    assert result.exit_code == 0, result.output
+    assert f"Connected {source.account} ({name})" in result.output
+    assert source.token not in result.output
+
+
+def _submission(source: Source) -> dict[str, Any]:
+    values = {
+        name: {"value": {"type": "plain_text_input", "value": value}}
+        for name, value in source.creds.items()
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "api_app_id": "A0001",
+        "trigger_id": "t",
+        "view": {
+            "id": "VCONNECT",
+            "type": "modal",
+            "callback_id": "connect_modal",
+            "private_metadata": f"{source.name}|C1",
+            "state": {"values": values},
+        },
+    }
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_slash_connect_opens_the_token_form_and_connects(harness, name):  # noqa: F811
+    source = SOURCES[name]
+    with StandIn() as api:
+        source.routes(api, World())
+        object.__setattr__(harness.runtime.settings, "base_urls", {name: api.url})
+        harness.command(f"connect {name}")
+        opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
+        inputs = [b["block_id"] for b in opened["blocks"] if b["type"] == "input"]
+        assert inputs == list(source.creds)
+        harness.interaction(_submission(source))
+        done = wait_for(lambda: harness.slack.requests("views.update"))
+    assert f"Connected *{source.account}*" in str(done[0]["view"]["blocks"])
