@@ -80,12 +80,12 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         from datetime import date
 
         from bot.bootstrap import build_runtime
+        from bot.jobs import route_lazy_listeners, running_jobs
         from bot.logconfig import configure
         from bot.server import make_wsgi_app
         from bot.services.demo import load_demo
         from bot.settings import Settings
         from bot.slack.app import build_app
-        from bot.slack.workers import start_worker_pool
         from storage.crypto import generate_key
         from storage.migrate import upgrade
         from tests.slack.conftest import SECRET
@@ -99,6 +99,8 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
                     "SLACK_BOT_TOKEN": "xoxb-bench",
                     "SLACK_API_URL": slack_url + "/api/",
                     "IMPACT_LOG_LEVEL": "WARNING",
+                    # unset: the in-process broker, as `impact serve` on a laptop
+                    "IMPACT_BROKER_URL": os.environ.get("IMPACT_BENCH_BROKER_URL", ""),
                 }
             )
         )
@@ -106,9 +108,11 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         upgrade(runtime.engine)
         load_demo(runtime.engine, date.today())
         app = build_app(runtime)
-        # as `impact serve` does: the work after the ack runs in worker processes
-        workers = start_worker_pool(app, runtime.settings, runtime.settings.work_processes)
-        wsgi = make_wsgi_app(runtime, app)
+        # as `impact serve` does: the work after the ack goes to the job queue
+        jobs_running = running_jobs(runtime)
+        jobs = jobs_running.__enter__()
+        route_lazy_listeners(app, jobs)
+        wsgi = make_wsgi_app(runtime, app, jobs.broker)
     import gc
 
     gc.freeze()  # as `impact serve` does: startup objects out of the collector's way
@@ -118,7 +122,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
     stop.wait()
     server.close()
     if kind != "bare":
-        workers.close()
+        jobs_running.__exit__(None, None, None)
 
 
 def command_body(text: str, slack_url: str) -> bytes:

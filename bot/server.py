@@ -5,7 +5,7 @@
     /slack/oauth_redirect   OAuth callback (OAuth mode)
     /connect/<s>/callback   back from a platform login (bot.services.platform_connect)
     /webhooks/outcomes/<f>  HMAC-signed outcome events (bot.services.webhooks)
-    /healthz                200 when the database answers, 503 otherwise
+    /healthz                200 when the database and the job broker answer, 503 otherwise
 
 Stateless: any number of replicas can run behind a load balancer; everything shared
 (installations, event dedupe, goals) lives in the database.
@@ -20,6 +20,7 @@ import signal
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from dramatiq import Broker
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
@@ -34,7 +35,7 @@ StartResponse = Callable[..., Any]
 
 
 def make_wsgi_app(
-    runtime: Runtime, app: App
+    runtime: Runtime, app: App, broker: Broker | None = None
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     slack = SlackRequestHandler(app, path="/slack/events")
 
@@ -47,7 +48,7 @@ def make_wsgi_app(
         if path in SLACK_PATHS:
             return slack(environ, start_response)
         if path == "/healthz":
-            return _health(runtime, start_response)
+            return _health(runtime, broker, start_response)
         if path.startswith("/connect/") and path.endswith("/callback"):
             return _connect_callback(runtime, environ, start_response, path.split("/")[2])
         if path.startswith("/webhooks/outcomes/") and environ.get("REQUEST_METHOD") == "POST":
@@ -161,14 +162,21 @@ def _outcome(
     return _json(start_response, f"{status} {phrases.get(status, 'Error')}", payload)
 
 
-def _health(runtime: Runtime, start_response: StartResponse) -> list[bytes]:
+def _health(runtime: Runtime, broker: Broker | None, start_response: StartResponse) -> list[bytes]:
+    from bot.jobs import broker_health
+
+    checks = {"database": "up", "broker": "up"}
     try:
         with runtime.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:
         log.exception("healthz.database_down")
-        return _json(start_response, "503 Service Unavailable", {"ok": False, "database": "down"})
-    return _json(start_response, "200 OK", {"ok": True})
+        checks["database"] = "down"
+    if broker is not None and not broker_health(broker):
+        checks["broker"] = "down"
+    if "down" in checks.values():
+        return _json(start_response, "503 Service Unavailable", {"ok": False, **checks})
+    return _json(start_response, "200 OK", {"ok": True, **checks})
 
 
 def _stop(signum: int, _frame: object) -> None:
