@@ -53,9 +53,13 @@ TIME_LIMIT_MS = 30 * 60 * 1000
 DEFAULT_NAMESPACE = "impact"
 
 
-def make_broker(url: str | None, *, namespace: str = DEFAULT_NAMESPACE) -> Broker:
+def make_broker(
+    url: str | None, *, namespace: str = DEFAULT_NAMESPACE, **redis_options: Any
+) -> Broker:
     """A Redis broker for `redis://` URLs, else the in-process one. Unknown schemes raise
-    ValueError naming the URL's scheme only (it may hold a password)."""
+    ValueError naming the URL's scheme only (it may hold a password). `redis_options` go to
+    Dramatiq's RedisBroker (tests shorten `heartbeat_timeout`, after which a silent worker's
+    messages go to another)."""
     middleware = [m() for m in default_middleware] + [CurrentMessage()]
     if url is None:
         return StubBroker(middleware=middleware)
@@ -64,7 +68,7 @@ def make_broker(url: str | None, *, namespace: str = DEFAULT_NAMESPACE) -> Broke
         raise ValueError(f"IMPACT_BROKER_URL must be a redis:// URL, got a {scheme}:// one")
     from dramatiq.brokers.redis import RedisBroker
 
-    return RedisBroker(url=url, namespace=namespace, middleware=middleware)
+    return RedisBroker(url=url, namespace=namespace, middleware=middleware, **redis_options)
 
 
 def is_embedded(broker: Broker) -> bool:
@@ -144,9 +148,7 @@ class Jobs:
         if status >= 400:
             log.error("jobs.answer_refused status=%s", status)
 
-    def _post_digest(
-        self, team_id: str, channel_id: str, week: str, late: bool, now: str
-    ) -> str | None:
+    def _post_digest(self, team_id: str, channel_id: str, week: str, late: bool, now: str) -> None:
         message = CurrentMessage.get_current_message()
         instance = f"job:{message.message_id}" if message is not None else None
         result = self.context.scheduler.run_digest(
@@ -154,13 +156,15 @@ class Jobs:
             datetime.fromisoformat(now),
             instance=instance,
         )
-        return result.status if result is not None else None
+        log.info("jobs.digest status=%s", result.status if result else "held elsewhere or done")
 
-    def _sync_connection(self, connection_id: int, now: str) -> str:
-        return self.context.scheduler.run_sync(connection_id, datetime.fromisoformat(now)).status
+    def _sync_connection(self, connection_id: int, now: str) -> None:
+        report = self.context.scheduler.run_sync(connection_id, datetime.fromisoformat(now))
+        log.info("jobs.sync connection_id=%s status=%s", connection_id, report.status)
 
-    def _announce_failures(self, now: str) -> int:
-        return self.context.scheduler.announce_failures(datetime.fromisoformat(now))
+    def _announce_failures(self, now: str) -> None:
+        told = self.context.scheduler.announce_failures(datetime.fromisoformat(now))
+        log.info("jobs.announced count=%s", told)
 
 
 class QueueLazyRunner(LazyListenerRunner):
