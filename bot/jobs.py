@@ -40,6 +40,7 @@ from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 
 from bot.bootstrap import Runtime
 from bot.scheduler import DigestJob, DigestScheduler
+from bot.services.teams import event_processed, mark_event_processed
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,21 @@ class Jobs:
 
     # --- the actors -------------------------------------------------------------------
     def _answer_slack(self, body: str, headers: dict[str, list[str]]) -> None:
+        """Answer once per message: the message id is recorded among the processed event
+        ids when the answer is done, so the same message delivered again (its worker died
+        before acknowledging it) is not answered twice; one whose worker died mid-answer is
+        answered by the next."""
+        message = CurrentMessage.get_current_message()
+        done_key = f"job:{message.message_id}" if message is not None else None
+        engine = self.context.runtime.engine
+        if done_key is not None and event_processed(engine, done_key):
+            log.info("jobs.answer_skipped: answered already")
+            return
         status = self.context.app.dispatch(BoltRequest(body=body, headers=headers)).status
         if status >= 400:
             log.error("jobs.answer_refused status=%s", status)
+        if done_key is not None:
+            mark_event_processed(engine, done_key, None)
 
     def _post_digest(self, team_id: str, channel_id: str, week: str, late: bool, now: str) -> None:
         message = CurrentMessage.get_current_message()

@@ -123,3 +123,33 @@ def test_the_answer_to_a_command_is_a_job(tmp_path, queues):
         finally:
             served.close()
             runtime.close()
+
+
+def test_an_answer_delivered_twice_is_given_once(tmp_path, queues):
+    """Redis delivers a message again when its worker died before acknowledging it."""
+    import json
+
+    from bot.jobs import LAZY_NAME, LAZY_ONLY
+    from tests.slack.conftest import sign
+
+    with SlackStandIn() as slack:
+        runtime = make_runtime(tmp_path, slack, SLACK_BOT_TOKEN="xoxb-test-token")
+        try:
+            jobs = queues.jobs(lambda: WorkContext(runtime))
+            body = (
+                "command=%2Fimpact&text=goals&team_id=T1&channel_id=C1&user_id=U1"
+                f"&response_url={slack.response_url('r1')}&trigger_id=t"
+            )
+            headers = {k.lower(): [v] for k, v in sign(body.encode()).items()} | {
+                "content-type": ["application/x-www-form-urlencoded"],
+                LAZY_ONLY: ["1"],
+            }
+            headers[LAZY_NAME] = ["run"]
+            message = jobs.answer_slack.message(body, json.loads(json.dumps(headers)))
+            jobs.broker.enqueue(message)
+            queues.drain(jobs)
+            jobs.broker.enqueue(message)  # the same message id again
+            queues.drain(jobs)
+            assert len(slack.responses("r1")) == 1
+        finally:
+            runtime.close()
