@@ -2,7 +2,8 @@
 
 Four parties, as in production: the Impact app and the bare app (each its own process on
 `impact serve`'s server: waitress, 8 threads, taking a burst of new connections in one
-wake-up; Impact with its default work process, as `impact serve` runs it), the
+wake-up; Impact sending the work after the ack to Redis, where one `impact worker`
+process of 4 threads runs it, or to its in-process broker when Redis does not answer), the
 Slack stand-in (Web API and response_url, as Slack's servers would
 be; its own process) and the load: 20 concurrent clients sending signed slash commands over
 keep-alive connections, from one asyncio loop so that the load generator itself stays light.
@@ -80,12 +81,12 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         from datetime import date
 
         from bot.bootstrap import build_runtime
+        from bot.jobs import route_lazy_listeners, running_jobs
         from bot.logconfig import configure
         from bot.server import make_wsgi_app
         from bot.services.demo import load_demo
         from bot.settings import Settings
         from bot.slack.app import build_app
-        from bot.slack.workers import start_worker_pool
         from storage.crypto import generate_key
         from storage.migrate import upgrade
         from tests.slack.conftest import SECRET
@@ -99,6 +100,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
                     "SLACK_BOT_TOKEN": "xoxb-bench",
                     "SLACK_API_URL": slack_url + "/api/",
                     "IMPACT_LOG_LEVEL": "WARNING",
+                    "IMPACT_BROKER_URL": broker_url(),
                 }
             )
         )
@@ -106,9 +108,20 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         upgrade(runtime.engine)
         load_demo(runtime.engine, date.today())
         app = build_app(runtime)
-        # as `impact serve` does: the work after the ack runs in worker processes
-        workers = start_worker_pool(app, runtime.settings, runtime.settings.work_processes)
-        wsgi = make_wsgi_app(runtime, app)
+        # as `impact serve` does: the work after the ack goes to the job queue, and with
+        # Redis an `impact worker` process runs it
+        worker = None
+        if runtime.settings.broker_url is not None:
+            from bot.cli.worker import run_worker
+
+            flush_queue(runtime.settings.broker_url.reveal())
+            spawn = multiprocessing.get_context("spawn")
+            worker = spawn.Process(target=run_worker, args=(runtime.settings, 4), daemon=True)
+            worker.start()
+        jobs_running = running_jobs(runtime)
+        jobs = jobs_running.__enter__()
+        route_lazy_listeners(app, jobs)
+        wsgi = make_wsgi_app(runtime, app, jobs.broker)
     import gc
 
     gc.freeze()  # as `impact serve` does: startup objects out of the collector's way
@@ -118,7 +131,37 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
     stop.wait()
     server.close()
     if kind != "bare":
-        workers.close()
+        jobs_running.__exit__(None, None, None)
+        if worker is not None:
+            worker.terminate()
+            worker.join(40)
+
+
+#: Redis for the job queue when it answers (as in production), else the in-process broker;
+#: IMPACT_BENCH_BROKER_URL=none forces the in-process one.
+BENCH_REDIS = "redis://127.0.0.1:6379/15"
+
+
+def broker_url() -> str:
+    chosen = os.environ.get("IMPACT_BENCH_BROKER_URL", BENCH_REDIS)
+    if chosen == "none":
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(chosen, socket_connect_timeout=1).ping()
+    except Exception:
+        return ""
+    return chosen
+
+
+def flush_queue(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter("impact:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def command_body(text: str, slack_url: str) -> bytes:
@@ -251,7 +294,8 @@ def main() -> None:
     print(
         f"{REPEATS} runs of {REQUESTS} signed requests per case, each run in {ROUNDS} "
         f"interleaved rounds; {CLIENTS} concurrent keep-alive clients; waitress {THREADS} "
-        "threads; apps, Slack stand-in and clients in separate processes"
+        "threads; apps, Slack stand-in and clients in separate processes; job queue: "
+        + ("Redis and one `impact worker` process" if broker_url() else "in-process")
     )
     ratios: dict[str, list[float]] = {"help": [], "metrics": []}
     for number, results in enumerate(runs, start=1):

@@ -1,22 +1,24 @@
-"""`impact scheduler`: weekly digests on time, in each channel's time zone, exactly once.
+"""`impact scheduler`: the clock. It decides what is due and sends it to the job queue.
 
 Design (APScheduler 3 warns that a job store must not be shared by several schedulers):
-- the `digest_schedules` table is the truth; each instance keeps its APScheduler jobs in
-  memory and rebuilds them from the table every minute, so changes made with
-  `/impact schedule` are picked up without a restart and nothing is shared but the database;
-- a cron job per schedule fires at its day and time in its IANA zone (CronTrigger with a
-  timezone: DST-correct);
-- a minute job also catches up runs missed while no scheduler was running (inside the grace
-  period, default 6 h; they say they are late) and retries failed posts with backoff;
-- the same minute job syncs each connection every IMPACT_SYNC_INTERVAL_HOURS (jittered per
-  connection, claimed with a compare-and-set so once across instances), pauses connections
-  that need a new token, and tells the team about each such connection once;
-- every run is claimed in `digest_runs` before posting (`bot.services.runs`), so any number
-  of instances, restarts and retries post each (team, channel, week) once;
-- a post is done in steps that an instance taking over a dead one's run resumes: the
-  message's ts is recorded the moment Slack answers, the message carries the run id in its
-  metadata (found again in the channel's history when the answer never came back), and the
-  chart is uploaded only when its thread does not have it yet.
+- the `digest_schedules` table is the truth; one APScheduler interval job ticks every minute
+  and `due_digests` reads the table each time, so changes made with `/impact schedule` are
+  picked up without a restart and nothing is shared but the database;
+- a digest is due at its day and time in its IANA zone (`bot.core.schedule.due`, DST-correct);
+  runs missed while no scheduler was running are due late inside the grace period (default
+  6 h; they say they are late), failed posts again after their backoff;
+- each connection is due for a sync every IMPACT_SYNC_INTERVAL_HOURS (jittered per
+  connection, claimed with a compare-and-set so once across instances); connections that
+  need a new token are paused, and the team is told about each such connection once;
+- what is due is sent to the job queue (`bot.jobs`), whose workers run `run_digest`,
+  `run_sync` and `announce_failures`; delivery is at least once, so each job is idempotent:
+- every digest run is claimed in `digest_runs` before posting (`bot.services.runs`), so any
+  number of schedulers, workers, restarts and redeliveries post each (team, channel, week)
+  once;
+- a post is done in steps that a worker taking over a dead one's run resumes: the message's
+  ts is recorded the moment Slack answers, the message carries the run id in its metadata
+  (found again in the channel's history when the answer never came back), and the chart is
+  uploaded only when its thread does not have it yet.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -50,7 +52,7 @@ from bot.services.posting import (
     post_message,
     upload_chart,
 )
-from bot.services.schedules import ScheduleInfo, list_schedules
+from bot.services.schedules import ScheduleInfo, get_schedule, list_schedules
 from bot.services.sync import (
     SyncReport,
     claim_due_syncs,
@@ -63,8 +65,10 @@ from bot.slack.client import make_web_client
 from storage.db import session_scope
 from storage.tables import Connection, Team
 
+if TYPE_CHECKING:
+    from bot.jobs import Jobs
+
 log = logging.getLogger(__name__)
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Web API errors that mean the bot cannot read the channel (not that Slack is failing).
 UNREADABLE = frozenset({"not_in_channel", "missing_scope", "channel_not_found", "thread_not_found"})
 
@@ -82,9 +86,22 @@ def _slot(info: ScheduleInfo) -> Slot:
     return Slot(info.weekday, info.hour, info.minute, info.timezone)
 
 
+@dataclass(frozen=True, slots=True)
+class DigestJob:
+    """One digest that is due: what the clock sends to a worker."""
+
+    team_id: str
+    channel_id: str
+    week: str
+    late: bool
+
+
 class DigestScheduler:
-    """Posts due digests. `tick(now)` is the whole decision, so tests drive it with a
-    frozen clock; `start()` runs it on APScheduler in the background."""
+    """Decides what is due and runs one job of it. `due_digests(now)` is the whole decision,
+    so tests drive it with a frozen clock; `enqueue_due(now)` sends what is due to the job
+    queue (`bot.jobs`), whose workers call `run_digest`, `run_sync` and `announce_failures`;
+    `tick(now)` and `sync_due(now)` run the same jobs here and return what happened;
+    `start()` runs `enqueue_due` every minute on APScheduler in the background."""
 
     def __init__(
         self,
@@ -93,54 +110,99 @@ class DigestScheduler:
         instance: str | None = None,
         client_for: Callable[[str], WebClient | None] | None = None,
         max_workers: int = 16,
+        jobs: Jobs | None = None,
     ) -> None:
         self.runtime = runtime
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.client_for = client_for or self._client_for
         self.grace = timedelta(hours=runtime.settings.grace_hours)
         self.max_attempts = runtime.settings.post_max_attempts
-        self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="digest")
+        self.max_workers = max_workers
+        self.jobs = jobs
         self._scheduler: BackgroundScheduler | None = None
-        self._jobs: dict[str, ScheduleInfo] = {}
 
     def _client_for(self, team_id: str) -> WebClient | None:
         token = bot_token_for(self.runtime, team_id)
         return make_web_client(self.runtime.settings, token) if token else None
 
     # --- the decision ---------------------------------------------------------------
-    def tick(self, now: datetime | None = None) -> list[RunResult]:
-        """Post every digest due at `now` (on time, late inside the grace period, or a retry).
-        Channels are posted in parallel; returns what happened to each claimed run."""
-        now = now or datetime.now(UTC)
+    def due_digests(self, now: datetime) -> list[DigestJob]:
+        """Every digest due at `now` (on time, late inside the grace period, or a retry or a
+        stale claim to take over) that nobody holds or finished: the one place "due" is
+        decided."""
         engine = self.runtime.engine
         schedules = {(s.team_id, s.channel_id): s for s in list_schedules(engine)}
-        candidates: dict[tuple[str, str, str], tuple[ScheduleInfo, bool]] = {}
+        candidates: dict[tuple[str, str, str], bool] = {}
         for key, info in schedules.items():
             found = due(_slot(info), now, self.grace)
             if found is not None:
                 fired, late = found
-                candidates[(*key, str(week_of_run(_slot(info), fired)))] = (info, late)
+                candidates[(*key, str(week_of_run(_slot(info), fired)))] = late
         for team_id, channel_id, week in runs.runs_due_for_retry(engine, now):
-            info = schedules.get((team_id, channel_id))
-            if info is not None:
-                candidates.setdefault((team_id, channel_id, week), (info, True))
+            if (team_id, channel_id) in schedules:
+                candidates.setdefault((team_id, channel_id, week), True)
         settled = runs.settled_keys(engine, {week for _, _, week in candidates}, now)
-        futures = [
-            self.pool.submit(self._run, info, key[2], late, now)
-            for key, (info, late) in candidates.items()
-            if key not in settled
+        return [
+            DigestJob(team_id, channel_id, week, late)
+            for (team_id, channel_id, week), late in candidates.items()
+            if (team_id, channel_id, week) not in settled
         ]
-        return [r for f in futures if (r := f.result()) is not None]
 
-    def _run(self, info: ScheduleInfo, week: str, late: bool, now: datetime) -> RunResult | None:
+    def tick(self, now: datetime | None = None) -> list[RunResult]:
+        """Post every digest due at `now` from this process (channels in parallel); returns
+        what happened to each run this instance claimed."""
+        now = now or datetime.now(UTC)
+        jobs = self.due_digests(now)
+        if not jobs:
+            return []
+        with ThreadPoolExecutor(min(self.max_workers, len(jobs)), "digest") as pool:
+            futures = [pool.submit(self.run_digest, job, now) for job in jobs]
+            return [r for f in futures if (r := f.result()) is not None]
+
+    def enqueue_due(self, now: datetime | None = None) -> int:
+        """Send every due digest, every due sync and the failure announcements to the job
+        queue; returns how many jobs were sent. Digests are claimed by the worker that runs
+        them, syncs here (their lease), so several schedulers never double a job's effect."""
+        if self.jobs is None:
+            raise RuntimeError("this scheduler has no job queue: give it `jobs`")
+        now = now or datetime.now(UTC)
+        at = now.isoformat()
+        sent = 0
+        for job in self.due_digests(now):
+            self.jobs.post_digest.send(job.team_id, job.channel_id, job.week, job.late, at)
+            sent += 1
+        for connection_id in claim_due_syncs(self.runtime, now):
+            self.jobs.sync_connection.send(connection_id, at)
+            sent += 1
+        if unannounced_failures(self.runtime):
+            self.jobs.announce_failures.send(at)
+            sent += 1
+        return sent
+
+    # --- the jobs ---------------------------------------------------------------------
+    def run_digest(
+        self, job: DigestJob, now: datetime, *, instance: str | None = None
+    ) -> RunResult | None:
+        """Claim one digest run and post it, resumably. None: posted already, or someone
+        else holds it. `instance` names the claimant: a queue message's id, so that the same
+        message delivered again after its worker died takes its own claim over and resumes."""
+        info = get_schedule(self.runtime.engine, job.team_id, job.channel_id)
+        if info is None:
+            return None  # the schedule was stopped after the clock sent the job
+        return self._run(info, job.week, job.late, now, instance)
+
+    def _run(
+        self, info: ScheduleInfo, week: str, late: bool, now: datetime, instance: str | None
+    ) -> RunResult | None:
         engine = self.runtime.engine
         claimed = runs.claim(
             engine,
             team_id=info.team_id,
             channel_id=info.channel_id,
             week=week,
-            instance=self.instance,
+            instance=instance or self.instance,
             now=now,
+            resume_own=instance is not None,
         )
         if claimed is None:
             return None  # posted already, or another instance has it
@@ -237,39 +299,20 @@ class DigestScheduler:
             )
             return True
 
-    # --- the clock --------------------------------------------------------------------
-    def start(self) -> DigestScheduler:
-        """Run in the background: cron jobs per schedule plus the minute job."""
-        self.runtime.settings.check_secret_key_to_start(self.runtime.vault is not None)
-        scheduler = BackgroundScheduler(
-            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
-        )
-        scheduler.add_job(
-            self._minute, IntervalTrigger(minutes=1), id="minute", next_run_time=datetime.now(UTC)
-        )
-        scheduler.start()
-        self._scheduler = scheduler
-        log.info("scheduler.started instance=%s", self.instance)
-        return self
-
-    def _minute(self) -> None:
-        try:
-            self.refresh()
-            self.tick()
-            self.sync_due()
-            self.announce_failures()
-        except Exception:
-            log.exception("scheduler.minute_failed")
-
     # --- syncs --------------------------------------------------------------------------
     def sync_due(self, now: datetime | None = None) -> list[SyncReport]:
-        """Sync every connection whose period has passed (claimed, so once across instances)."""
+        """Sync here every connection whose period has passed (claimed, so once across
+        instances)."""
         now = now or datetime.now(UTC)
         claimed = claim_due_syncs(self.runtime, now)
-        futures = [self.pool.submit(self._sync, cid, now) for cid in claimed]
-        return [f.result() for f in futures]
+        if not claimed:
+            return []
+        with ThreadPoolExecutor(min(self.max_workers, len(claimed)), "sync") as pool:
+            return list(pool.map(lambda cid: self.run_sync(cid, now), claimed))
 
-    def _sync(self, connection_id: int, now: datetime) -> SyncReport:
+    def run_sync(self, connection_id: int, now: datetime) -> SyncReport:
+        """Sync one connection the clock claimed. Running it twice stores nothing twice:
+        points are upserted by their natural key."""
         with session_scope(self.runtime.engine) as session:
             connection = session.get(Connection, connection_id)
             team = session.get(Team, connection.team_id) if connection else None
@@ -308,41 +351,38 @@ class DigestScheduler:
             team = session.get(Team, team_id)
             return team.installer_user_id if team else None
 
-    def refresh(self) -> None:
-        """Make this instance's cron jobs match the schedules table."""
-        if self._scheduler is None:
-            return
-        wanted = {
-            f"digest:{s.team_id}:{s.channel_id}": s for s in list_schedules(self.runtime.engine)
-        }
-        for job_id in set(self._jobs) - set(wanted):
-            self._scheduler.remove_job(job_id)
-            del self._jobs[job_id]
-        for job_id, info in wanted.items():
-            if self._jobs.get(job_id) == info:
-                continue
-            trigger = CronTrigger(
-                day_of_week=DAYS[info.weekday],
-                hour=info.hour,
-                minute=info.minute,
-                timezone=info.timezone,
-            )
-            self._scheduler.add_job(
-                self.tick,
-                trigger,
-                id=job_id,
-                replace_existing=True,
-                misfire_grace_time=int(self.grace.total_seconds()),
-            )
-            self._jobs[job_id] = info
+    # --- the clock --------------------------------------------------------------------
+    def start(self) -> DigestScheduler:
+        """Run `enqueue_due` every minute in the background: the only clock. A digest set
+        for 09:00 is sent at the first tick at or after 09:00 (within a minute)."""
+        self.runtime.settings.check_secret_key_to_start(self.runtime.vault is not None)
+        if self.jobs is None:
+            raise RuntimeError("the scheduler's clock needs a job queue: give it `jobs`")
+        scheduler = BackgroundScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
+        )
+        scheduler.add_job(
+            self._minute, IntervalTrigger(minutes=1), id="tick", next_run_time=datetime.now(UTC)
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("scheduler.started instance=%s", self.instance)
+        return self
+
+    def _minute(self) -> None:
+        try:
+            sent = self.enqueue_due()
+            if sent:
+                log.info("scheduler.enqueued jobs=%s", sent)
+        except Exception:
+            log.exception("scheduler.tick_failed")
 
     def stop(self) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        self.pool.shutdown(wait=True)
 
 
-def start_background(runtime: Runtime) -> DigestScheduler:
-    """For `impact serve --with-scheduler`: the scheduler inside the web process."""
-    return DigestScheduler(runtime).start()
+def start_background(runtime: Runtime, jobs: Jobs) -> DigestScheduler:
+    """For `impact serve --with-scheduler`: the clock inside the web process."""
+    return DigestScheduler(runtime, jobs=jobs).start()

@@ -1,11 +1,12 @@
-"""The production HTTP app: a WSGI callable that routes to Bolt and our own endpoints.
+"""The production HTTP app: Flask routes to Bolt's Flask adapter and our own endpoints,
+served by waitress.
 
     /slack/events           commands, events, interactivity (signature-verified by Bolt)
     /slack/install          Add to Slack (OAuth mode)
     /slack/oauth_redirect   OAuth callback (OAuth mode)
     /connect/<s>/callback   back from a platform login (bot.services.platform_connect)
     /webhooks/outcomes/<f>  HMAC-signed outcome events (bot.services.webhooks)
-    /healthz                200 when the database answers, 503 otherwise
+    /healthz                200 when the database and the job broker answer, 503 otherwise
 
 Stateless: any number of replicas can run behind a load balancer; everything shared
 (installations, event dedupe, goals) lives in the database.
@@ -13,95 +14,95 @@ Stateless: any number of replicas can run behind a load balancer; everything sha
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
+from dramatiq import Broker
+from flask import Flask, Response, jsonify, request
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.flask import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.bootstrap import Runtime
 from bot.signing import unix_seconds
 
 log = logging.getLogger(__name__)
-SLACK_PATHS = ("/slack/events", "/slack/install", "/slack/oauth_redirect")
-
-StartResponse = Callable[..., Any]
-
-
-def make_wsgi_app(
-    runtime: Runtime, app: App
-) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    slack = SlackRequestHandler(app, path="/slack/events")
-
-    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path == "/slack/events" and not _well_formed_slack_request(environ):
-            # Bolt's verifier raises (a 500 and a traceback) on a non-numeric timestamp, a
-            # non-ASCII signature or a body that is not UTF-8: answer as for any bad signature
-            return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
-        if path in SLACK_PATHS:
-            return slack(environ, start_response)
-        if path == "/healthz":
-            return _health(runtime, start_response)
-        if path.startswith("/connect/") and path.endswith("/callback"):
-            return _connect_callback(runtime, environ, start_response, path.split("/")[2])
-        if path.startswith("/webhooks/outcomes/") and environ.get("REQUEST_METHOD") == "POST":
-            return _outcome(runtime, environ, start_response, path.rsplit("/", 1)[-1])
-        return _json(start_response, "404 Not Found", {"error": "not found"})
-
-    return wsgi
-
-
-def _well_formed_slack_request(environ: dict[str, Any]) -> bool:
-    """False when the signing headers cannot even be checked (missing, empty, not ASCII
-    digits, absurdly long, a non-ASCII signature) or the body is not UTF-8. The signature
-    itself is still verified by Bolt. The body is read here and put back for Bolt."""
-    if environ.get("REQUEST_METHOD", "GET") != "POST":
-        return True
-    if unix_seconds(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")) is None:
-        return False
-    signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
-    if not signature.isascii() or not signature.startswith("v0="):
-        return False
-    length = _content_length(environ)
-    if length is None:
-        return False
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _content_length(environ: dict[str, Any]) -> int | None:
-    """CONTENT_LENGTH as a non-negative int (0 when absent), None when malformed."""
-    raw = (environ.get("CONTENT_LENGTH") or "0").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
-
-
-def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> list[bytes]:
-    body = json.dumps(payload).encode("utf-8")
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-    )
-    return [body]
-
 
 #: The chooser form is a state and an account id; anything longer is not ours.
 MAX_FORM = 4096
 
 
-def _connect_callback(
-    runtime: Runtime, environ: dict[str, Any], start_response: StartResponse, source: str
-) -> list[bytes]:
+def make_wsgi_app(runtime: Runtime, app: App, broker: Broker | None = None) -> Flask:
+    """The Flask app (a WSGI callable) with every route of `impact serve`; Slack's go to
+    Bolt's Flask adapter."""
+    web = Flask("impact")
+    slack = SlackRequestHandler(app)
+
+    @web.post("/slack/events")
+    def slack_events() -> Response:
+        if not _well_formed_slack_request():
+            # Bolt's verifier raises (a 500 and a traceback) on a non-numeric timestamp, a
+            # non-ASCII signature or a body that is not UTF-8: answer as for any bad signature
+            return _json(401, {"error": "invalid request"})
+        return slack.handle(request)
+
+    @web.get("/slack/install")
+    @web.get("/slack/oauth_redirect")
+    def slack_oauth() -> Response:
+        return slack.handle(request)
+
+    @web.get("/healthz")
+    def health() -> Response:
+        return _health(runtime, broker)
+
+    @web.route("/connect/<source>/callback", methods=["GET", "POST"])
+    def connect_callback(source: str) -> Response:
+        return _connect_callback(runtime, source)
+
+    @web.post("/webhooks/outcomes/<slug>")
+    def outcome(slug: str) -> Response:
+        return _outcome(runtime, slug)
+
+    @web.errorhandler(404)
+    def not_found(_err: Exception) -> Response:
+        return _json(404, {"error": "not found"})
+
+    @web.errorhandler(405)
+    def wrong_method(_err: Exception) -> Response:
+        return _json(405, {"error": "method not allowed"})
+
+    @web.errorhandler(400)
+    def bad_request(_err: Exception) -> Response:
+        return _json(400, {"error": "bad request"})
+
+    return web
+
+
+def _well_formed_slack_request() -> bool:
+    """False when the signing headers cannot even be checked (missing, empty, not ASCII
+    digits, absurdly long, a non-ASCII signature) or the body is not UTF-8. The signature
+    itself is still verified by Bolt."""
+    if unix_seconds(request.headers.get("X-Slack-Request-Timestamp")) is None:
+        return False
+    signature = request.headers.get("X-Slack-Signature") or ""
+    if not signature.isascii() or not signature.startswith("v0="):
+        return False
+    try:
+        request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _json(status: int, payload: dict[str, Any]) -> Response:
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+def _connect_callback(runtime: Runtime, source: str) -> Response:
     from urllib.parse import parse_qs
 
     from bot.services import platform_connect
@@ -113,62 +114,45 @@ def _connect_callback(
             text=text, response_type="ephemeral", replace_original=False
         )
 
-    method = environ.get("REQUEST_METHOD", "GET")
-    if method == "GET":
-        params = platform_connect.form_fields(parse_qs(environ.get("QUERY_STRING", "")))
+    if request.method == "GET":
+        params = platform_connect.form_fields(request.args.to_dict(flat=False))
         page = platform_connect.finish_login(runtime, source, params, tell)
-    elif method == "POST":
-        length = _content_length(environ)
-        if length is None:
-            return _json(start_response, "400 Bad Request", {"error": "bad Content-Length"})
-        body = environ["wsgi.input"].read(min(length, MAX_FORM)) if length else b""
+    else:
+        # read at most MAX_FORM bytes: a longer form is not ours and is cut, not buffered
+        body = request.stream.read(MAX_FORM)
         form = platform_connect.form_fields(parse_qs(body.decode("utf-8", "replace")))
         page = platform_connect.choose_account(runtime, source, form, tell)
-    else:
-        return _json(start_response, "405 Method Not Allowed", {"error": "GET or POST"})
-    html = page.html.encode("utf-8")
-    phrases = {200: "OK", 400: "Bad Request", 404: "Not Found", 502: "Bad Gateway"}
-    start_response(
-        f"{page.status} {phrases.get(page.status, 'Error')}",
-        [
-            ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(html))),
-            ("Cache-Control", "no-store"),
-            # the URL held a one-time code: never pass it on to another site
-            ("Referrer-Policy", "no-referrer"),
-            ("X-Frame-Options", "DENY"),
-        ],
-    )
-    return [html]
+    response = Response(page.html, status=page.status, content_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    # the URL held a one-time code: never pass it on to another site
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
 
 
-def _outcome(
-    runtime: Runtime, environ: dict[str, Any], start_response: StartResponse, slug: str
-) -> list[bytes]:
+def _outcome(runtime: Runtime, slug: str) -> Response:
     from bot.services.webhooks import MAX_BODY, handle_outcome_webhook
 
-    length = _content_length(environ)
-    if length is None:
-        return _json(start_response, "400 Bad Request", {"error": "bad Content-Length"})
-    body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
-    headers = {
-        key[5:].replace("_", "-"): value
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
-    status, payload = handle_outcome_webhook(runtime, slug, headers, body)
-    phrases = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
-    return _json(start_response, f"{status} {phrases.get(status, 'Error')}", payload)
+    body = request.stream.read(MAX_BODY + 1)  # one byte more tells "too large"
+    status, payload = handle_outcome_webhook(runtime, slug, dict(request.headers), body)
+    return _json(status, payload)
 
 
-def _health(runtime: Runtime, start_response: StartResponse) -> list[bytes]:
+def _health(runtime: Runtime, broker: Broker | None) -> Response:
+    from bot.jobs import broker_health
+
+    checks = {"database": "up", "broker": "up"}
     try:
         with runtime.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:
         log.exception("healthz.database_down")
-        return _json(start_response, "503 Service Unavailable", {"ok": False, "database": "down"})
-    return _json(start_response, "200 OK", {"ok": True})
+        checks["database"] = "down"
+    if broker is not None and not broker_health(broker):
+        checks["broker"] = "down"
+    if "down" in checks.values():
+        return _json(503, {"ok": False, **checks})
+    return _json(200, {"ok": True, **checks})
 
 
 def _stop(signum: int, _frame: object) -> None:

@@ -132,8 +132,10 @@ class Settings:
     # web server
     port: int = 3000
     web_threads: int = 8
-    #: processes for the work after an ack (0 = threads of the web process)
-    work_processes: int = 1
+    # job queue (bot.jobs): Redis in production, None = the embedded in-process broker
+    broker_url: Secret | None = None
+    #: worker threads of the embedded broker's in-process worker
+    worker_threads: int = 4
     # scheduler
     with_scheduler: bool = False
     sync_interval_hours: float = 6.0
@@ -179,7 +181,8 @@ class Settings:
             google_client_secret=_secret(env, "IMPACT_GOOGLE_CLIENT_SECRET"),
             port=_int(env, "PORT", 3000),
             web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
-            work_processes=_at_least(0, env, "IMPACT_WORK_PROCESSES", 1),
+            broker_url=_secret(env, "IMPACT_BROKER_URL"),
+            worker_threads=_at_least(1, env, "IMPACT_WORKER_THREADS", 4),
             with_scheduler=_bool(env, "IMPACT_WITH_SCHEDULER", False),
             sync_interval_hours=_float(env, "IMPACT_SYNC_INTERVAL_HOURS", 6.0),
             grace_hours=_float(env, "IMPACT_GRACE_HOURS", 6.0),

@@ -15,6 +15,7 @@ from bot.cli.scheduler import scheduler
 from bot.cli.serve import serve, socket
 from bot.cli.settings import settings
 from bot.cli.sources import connect, connections, feed, sync
+from bot.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,6 +39,7 @@ main.add_command(goals)
 main.add_command(serve)
 main.add_command(socket)
 main.add_command(scheduler)
+main.add_command(worker)
 main.add_command(connect)
 main.add_command(connections)
 main.add_command(sync)

@@ -1,4 +1,4 @@
-"""`impact scheduler`: post the weekly digests (safe to run on several machines)."""
+"""`impact scheduler`: the clock (safe to run on several machines)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,25 @@ import threading
 import click
 
 from bot.cli.base import runtime
+from bot.jobs import running_jobs
 from bot.scheduler import DigestScheduler
 
 
 @click.command()
 def scheduler() -> None:
-    """Post weekly digests at each channel's day, time and time zone, exactly once."""
+    """Send due digests (each channel's day, time and time zone) and syncs to the job queue.
+
+    With IMPACT_BROKER_URL set, `impact worker` processes run them; else threads of this
+    process do. Each digest is posted once however many schedulers run."""
     with runtime() as rt:
         rt.require_vault()
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
-        running = DigestScheduler(rt).start()
-        click.echo(f"Impact scheduler running as {running.instance}. Ctrl-C stops it.")
-        try:
-            stop.wait()
-        finally:
-            running.stop()
+        with running_jobs(rt) as jobs:
+            running = DigestScheduler(rt, jobs=jobs).start()
+            click.echo(f"Impact scheduler running as {running.instance}. Ctrl-C stops it.")
+            try:
+                stop.wait()
+            finally:
+                running.stop()

@@ -6,6 +6,7 @@ import click
 
 from bot.cli.base import load_settings, runtime
 from bot.core.errors import ConfigError
+from bot.jobs import route_lazy_listeners, running_jobs
 from bot.server import make_wsgi_app
 from bot.server import serve as run_server
 from bot.slack.app import build_app
@@ -16,35 +17,37 @@ from bot.slack.app import build_app
 @click.option(
     "--with-scheduler/--without-scheduler",
     default=None,
-    help="Also post scheduled digests from this process (default: IMPACT_WITH_SCHEDULER).",
+    help="Also run the clock (scheduled digests, syncs) in this process "
+    "(default: IMPACT_WITH_SCHEDULER).",
 )
 def serve(port: int | None, with_scheduler: bool | None) -> None:
-    """Run the Slack app over HTTP (waitress): /slack/events, OAuth routes, /healthz."""
-    settings = load_settings()
-    with runtime(settings) as rt:
-        app = build_app(rt)
-        workers = background = None
-        try:
-            if settings.work_processes:
-                from bot.slack.workers import start_worker_pool
+    """Run the Slack app over HTTP (waitress): /slack/events, OAuth routes, /healthz.
 
-                workers = start_worker_pool(app, settings, settings.work_processes)
+    It acks and sends the work to the job queue: to `impact worker` processes when
+    IMPACT_BROKER_URL is set, else to worker threads of this process."""
+    settings = load_settings()
+    with runtime(settings) as rt, running_jobs(rt) as jobs:
+        app = build_app(rt)
+        route_lazy_listeners(app, jobs)
+        background = None
+        try:
             if settings.with_scheduler if with_scheduler is None else with_scheduler:
                 from bot.scheduler import start_background
 
-                background = start_background(rt)
+                background = start_background(rt, jobs)
+            where = "Redis" if settings.broker_url else f"{settings.worker_threads} threads here"
             click.echo(
                 f"Impact listening on port {port or settings.port} "
-                f"({settings.web_threads} threads, {settings.work_processes} work processes)"
+                f"({settings.web_threads} threads; jobs: {where})"
             )
             run_server(
-                make_wsgi_app(rt, app), port=port or settings.port, threads=settings.web_threads
+                make_wsgi_app(rt, app, jobs.broker),
+                port=port or settings.port,
+                threads=settings.web_threads,
             )
         finally:
             if background is not None:
                 background.stop()
-            if workers is not None:
-                workers.close()
 
 
 @click.command()

@@ -41,10 +41,21 @@ class Claim:
 
 
 def claim(
-    engine: Engine, *, team_id: str, channel_id: str, week: str, instance: str, now: datetime
+    engine: Engine,
+    *,
+    team_id: str,
+    channel_id: str,
+    week: str,
+    instance: str,
+    now: datetime,
+    resume_own: bool = False,
 ) -> Claim | None:
     """Claim the run, or take over one that is due for a retry or stale. None: someone else
-    has it (or it is done)."""
+    has it (or it is done).
+
+    `resume_own`: a claim held by `instance` itself is taken over at once, fresh or not. A
+    job queue names the claimant after its message, and delivers a message again only when
+    the worker that had it died: that worker's claim is then this one's to resume."""
     with session_scope(engine) as session:
         run = DigestRun(
             team_id=team_id,
@@ -64,11 +75,17 @@ def claim(
                 )
             ).one()
             return Claim(run_id or 0, team_id, channel_id, week, 1)
-    return _take_over(engine, team_id, channel_id, week, instance, now)
+    return _take_over(engine, team_id, channel_id, week, instance, now, resume_own)
 
 
 def _take_over(
-    engine: Engine, team_id: str, channel_id: str, week: str, instance: str, now: datetime
+    engine: Engine,
+    team_id: str,
+    channel_id: str,
+    week: str,
+    instance: str,
+    now: datetime,
+    resume_own: bool,
 ) -> Claim | None:
     with session_scope(engine) as session:
         run = session.exec(
@@ -82,7 +99,8 @@ def _take_over(
             return None
         retry_due = run.status == RETRYING and (run.next_attempt_at or now) <= now
         stale = run.status == CLAIMED and run.claimed_at <= now - STALE_CLAIM
-        if not (retry_due or stale):
+        own = resume_own and run.status == CLAIMED and run.claimed_by == instance
+        if not (retry_due or stale or own):
             return None
         table = DigestRun.__table__
         result = session.execute(

@@ -42,6 +42,12 @@ def touch_team(
     return local_date(now_utc or datetime.now(UTC), timezone)
 
 
+def event_processed(engine: Engine, event_id: str) -> bool:
+    """True when `mark_event_processed` has recorded this id (within the last two days)."""
+    with session_scope(engine) as session:
+        return session.get(ProcessedEvent, event_id) is not None
+
+
 def mark_event_processed(engine: Engine, event_id: str, team_id: str | None) -> bool:
     """Insert-if-absent: True the first time an event id is seen, False for a retry or a
     duplicate delivered to another replica. Old ids are forgotten after two days."""

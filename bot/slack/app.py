@@ -67,7 +67,7 @@ def build_app(
 ) -> App:
     """The Slack app with every listener registered. ConfigError names what is missing.
 
-    `verify_requests=False` is only for the worker processes of `bot.slack.workers`, whose
+    `verify_requests=False` is only for the job queue's workers (`bot.jobs`), whose
     requests come from the web process that verified them, never from the network."""
     settings = runtime.settings
     _quiet_same_token_notice()

@@ -19,7 +19,6 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
             "SLACK_SIGNING_SECRET": "test-signing-secret",
             "SLACK_BOT_TOKEN": "xoxb-test-token",
-            "IMPACT_WORK_PROCESSES": "0",
             "PORT": "0",
             **extra,
         }

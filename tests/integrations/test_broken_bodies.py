@@ -120,8 +120,8 @@ def test_the_scheduler_records_a_cut_connection_as_failing_and_syncs_the_others(
         # the cut one first: its failure must not stop the one after it
         connect(runtime, "T1", "facebook", {"page_id": "5678", "access_token": CUT_TOKEN})
         connect(runtime, "T1", "facebook", {"page_id": "1234", "access_token": GOOD_TOKEN})
-        scheduler = DigestScheduler(runtime)
-        scheduler.pool._max_workers = 1  # one after the other, in connection order
+        # one after the other, in connection order
+        scheduler = DigestScheduler(runtime, max_workers=1)
         try:
             reports = {r.name: r.status for r in scheduler.sync_due(NOW)}
         finally:

@@ -151,7 +151,7 @@ def two_replicas(tmp_path, request):
                 rt.close()
 
 
-@pytest.mark.parametrize("two_replicas", [{"IMPACT_WORK_PROCESSES": "0"}], indirect=True)
+@pytest.mark.parametrize("two_replicas", [{}], indirect=True)
 def test_a_new_teams_first_commands_on_two_servers_are_both_answered(two_replicas):
     import requests
 

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from bot.bootstrap import Runtime, build_runtime
+from bot.jobs import EmbeddedWorker, Jobs, build_jobs, route_lazy_listeners
 from bot.server import create_http_server, make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
@@ -116,11 +117,30 @@ class Harness:
         )
 
 
-def start(runtime: Runtime) -> tuple[Any, str]:
-    app = build_app(runtime)
-    server = create_http_server(make_wsgi_app(runtime, app), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.effective_port}"
+class Served:
+    """The app served on a local port, its lazy listeners sent to the job queue (the
+    in-process broker, run by worker threads here), as `impact serve` does by default."""
+
+    def __init__(self, runtime: Runtime, jobs: Jobs | None = None) -> None:
+        app = build_app(runtime)
+        self.own = jobs is None
+        self.jobs = jobs or build_jobs(runtime)
+        route_lazy_listeners(app, self.jobs)
+        self.worker = EmbeddedWorker(self.jobs.broker, threads=4).start() if self.own else None
+        wsgi = make_wsgi_app(runtime, app, self.jobs.broker)
+        self.server = create_http_server(wsgi, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=self.server.run, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.close()
+        if self.worker is not None:
+            self.worker.stop()
+            self.jobs.broker.close()
+
+
+def start(runtime: Runtime) -> tuple[Served, str]:
+    served = Served(runtime)
+    return served, f"http://127.0.0.1:{served.server.effective_port}"
 
 
 def make_runtime(tmp_path, slack: SlackStandIn, **extra: str) -> Runtime:

@@ -166,7 +166,11 @@ def test_healthz(harness):
     import requests
 
     answer = requests.get(f"{harness.url}/healthz", timeout=5)
-    assert answer.status_code == 200 and answer.json() == {"ok": True}
+    assert answer.status_code == 200 and answer.json() == {
+        "ok": True,
+        "database": "up",
+        "broker": "up",
+    }
     assert requests.get(f"{harness.url}/nope", timeout=5).status_code == 404
 
 
