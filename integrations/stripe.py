@@ -56,7 +56,26 @@ PAGE_SIZE = 100
 OUTCOMES = ("orders", "donations")
 DEFAULT_METADATA_KEYS = ("utm_source",)
 #: ISO 4217 codes Stripe charges in whole units (its "zero-decimal currencies").
-ZERO_DECIMAL = frozenset(["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"])
+ZERO_DECIMAL = frozenset(
+    [
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    ]
+)
 
 
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
