@@ -23,7 +23,8 @@ two currencies: never summed together, the other currency's charges are left out
 
 Stripe list shapes checked against Stripe's API reference (pagination: `starting_after`,
 `has_more`; `created` range filters; charge `amount`, `amount_refunded`, `currency`, `paid`,
-`status`, `metadata`; refund `charge`, `created`).
+`status`, `metadata`; refund `charge`, `created`). Stripe copies a PaymentIntent's metadata to
+the charge it creates (Checkout: `payment_intent_data.metadata`), so charges carry the UTM keys.
 """
 
 from __future__ import annotations
