@@ -351,3 +351,175 @@ def test_slash_connect_stripe_opens_the_key_form_and_connects(harness):  # noqa:
         )
         done = wait_for(lambda: harness.slack.requests("views.update"))
     assert "Connected *Stripe (orders)*" in str(done[0]["view"]["blocks"])
+
+
+# --- Meta ads spend ----------------------------------------------------------------------
+ADS_TOKEN = "EAAGadsSecretToken0123456789abcdefghij"
+ADS_CREDS = {"ad_account_id": "act_1029384756", "access_token": ADS_TOKEN}
+ADS_PATH = "/v23.0/act_1029384756/insights"
+ADS_PLATFORMS = {"messenger": "facebook", "audience_network": "facebook"}
+
+
+@dataclass
+class Ads:
+    """An ad account's insights, filtered by `time_range` and paged by `paging.next`
+    (`page_size` rows a page); `broken` answers a failure instead."""
+
+    page_size: int = 10
+    broken: Callable[[Call], Reply] | None = None
+
+    def insights(self, call: Call) -> Reply:
+        if self.broken is not None:
+            return self.broken(call)
+        assert call.query["breakdowns"] == ["publisher_platform"]
+        assert call.query["time_increment"] == ["1"] and "access_token" not in call.query
+        window = json.loads(call.query["time_range"][0])
+        rows = [
+            r
+            for r in fixture("meta_ads/insights.json")["data"]
+            if window["since"] <= r["date_start"] <= window["until"]
+        ]
+        start = int(call.query.get("after", ["0"])[0])
+        body: dict[str, Any] = {"data": rows[start : start + self.page_size]}
+        if start + self.page_size < len(rows):
+            query = "&".join(f"{k}={v[0]}" for k, v in call.query.items() if k != "after").replace(
+                '"', "%22"
+            )
+            body["paging"] = {
+                "next": f"https://graph.facebook.com{ADS_PATH}?{query}"
+                f"&after={start + self.page_size}"
+            }
+        return Reply(200, body)
+
+
+def ads_expected(first: date = FIRST, last: date = LAST) -> set:
+    cents: dict[tuple[date, str], int] = defaultdict(int)
+    for r in fixture("meta_ads/insights.json")["data"]:
+        day = date.fromisoformat(r["date_start"])
+        if first <= day <= last:
+            platform = ADS_PLATFORMS.get(r["publisher_platform"], r["publisher_platform"])
+            cents[(day, platform)] += round(float(r["spend"]) * 100)
+    return {("spend", d, p, v / 100) for (d, p), v in cents.items()}
+
+
+@pytest.fixture
+def ads(engine):
+    account = Ads()
+    with StandIn() as api:
+        ads_routes(api, account)
+        settings = Settings.from_env(
+            {"IMPACT_META_ADS_BASE_URL": api.url, "IMPACT_HTTP_MAX_RETRIES": "2"}
+        )
+        yield account, api, Runtime(settings, engine, Vault(generate_key()))
+
+
+def ads_routes(api: StandIn, account: Ads) -> None:
+    api.route("GET", "/v23.0/act_1029384756", json_file("meta_ads/account.json"))
+    api.route("GET", ADS_PATH, account.insights)
+
+
+def test_meta_ads_stores_daily_spend_per_platform_to_the_cent(ads):
+    _account, api, runtime = ads
+    info = connect(runtime, "T1", "meta_ads", ADS_CREDS)
+    assert info.name == "River Keepers Ads"
+    report = sync(runtime, info.id)
+    assert report.status == "ok", report.error
+    assert stored(runtime, info.id) == ads_expected()
+    assert {p for _m, _d, p, _v in stored(runtime, info.id)} == {"facebook", "instagram"}
+    assert len(api.calls("GET", ADS_PATH)) == 5  # 45 rows, 10 a page
+    assert all(c.headers["Authorization"] == f"Bearer {ADS_TOKEN}" for c in api.calls())
+    assert team_currency(runtime, "T1") == "EUR"
+
+
+def test_meta_ads_resumed_equals_uninterrupted(ads):
+    account, _api, runtime = ads
+    clean = connect(runtime, "TCLEAN", "meta_ads", ADS_CREDS).id
+    assert sync(runtime, clean).status == "ok"
+    broken = connect(runtime, "TBROKEN", "meta_ads", ADS_CREDS).id
+    assert sync(runtime, broken, today=TODAY - timedelta(days=5)).status == "ok"
+    account.broken = lambda call: Reply(502, "bad gateway")
+    assert sync(runtime, broken, since=None).status == "failing"
+    account.broken = None
+    resumed = sync(runtime, broken, since=None)
+    assert resumed.status == "ok" and resumed.days == DateRange(LAST - timedelta(days=4), LAST)
+    assert stored(runtime, broken) == stored(runtime, clean) == ads_expected()
+
+
+def test_meta_ads_expired_token_marks_needs_reauth_keeps_data_and_logs_no_token(ads, caplog):
+    account, api, runtime = ads
+    cid = connect(runtime, "T1", "meta_ads", ADS_CREDS).id
+    with caplog.at_level("DEBUG"):
+        assert sync(runtime, cid).status == "ok"
+        kept = stored(runtime, cid)
+        account.broken = lambda call: json_file("meta_ads/error_401.json", status=400)
+        calls = len(api.calls())
+        report = sync(runtime, cid, today=TODAY + timedelta(days=2), since=None)
+    assert report.status == "needs_reauth"
+    assert len(api.calls()) == calls + 1
+    assert stored(runtime, cid) == kept
+    [info] = list_connections(runtime.engine, "T1")
+    assert info.health == "needs_reauth" and "/impact connect meta_ads" in (info.hint or "")
+    assert ADS_TOKEN not in caplog.text and "Authorization" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        Reply(500, "internal error"),
+        Reply(200, {"data": []}, cut_after=5),
+        Reply(
+            400,
+            fixture("meta_ads/error_rate_limit.json"),
+            {
+                "X-Business-Use-Case-Usage": json.dumps(
+                    {"1029384756": [{"type": "ads_insights", "estimated_time_to_regain_access": 1}]}
+                )
+            },
+        ),
+        Reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "2"}),
+    ],
+    ids=["500", "cut body", "80004 rate limit", "429"],
+)
+def test_meta_ads_passing_failures_are_retried(ads, failure):
+    account, _api, runtime = ads
+    cid = connect(runtime, "T1", "meta_ads", ADS_CREDS).id
+
+    def once(call: Call) -> Reply:
+        account.broken = None
+        return failure
+
+    account.broken = once
+    waits: list[float] = []
+    report = sync(runtime, cid, waits=waits)
+    assert report.status == "ok", report.error
+    assert len(waits) == 1
+    assert stored(runtime, cid) == ads_expected()
+
+
+def test_meta_ads_empty_period_stores_nothing(ads):
+    _account, _api, runtime = ads
+    connector = CONNECTORS["meta_ads"](
+        SourceConfig(base_url=runtime.settings.base_url("meta_ads", ""))
+    )
+    before = DateRange(FIRST - timedelta(days=40), FIRST - timedelta(days=31))
+    warnings = SyncWarnings()
+    assert list(connector.metric_points(Credentials(ADS_CREDS), before, warnings)) == []
+    assert warnings.messages == [] and connector.currency is None
+
+
+def test_impact_connect_meta_ads_asks_the_fields_and_checks_them(tmp_path):
+    with StandIn() as api:
+        ads_routes(api, Ads())
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "IMPACT_SECRET_KEY": generate_key(),
+            "IMPACT_META_ADS_BASE_URL": api.url,
+            "IMPACT_LOG_LEVEL": "WARNING",
+        }
+        answers = "\n".join(ADS_CREDS.values()) + "\n"
+        result = CliRunner().invoke(
+            main, ["connect", "meta_ads", "--team", "T1"], input=answers, env=env
+        )
+    assert result.exit_code == 0, result.output
+    assert "Connected River Keepers Ads (meta_ads)" in result.output
+    assert ADS_TOKEN not in result.output
