@@ -321,38 +321,6 @@ def test_impact_connect_stripe_asks_the_fields_and_checks_them(tmp_path):
     assert KEY not in result.output
 
 
-def test_slash_connect_stripe_opens_the_key_form_and_connects(harness):  # noqa: F811
-    with StandIn() as api:
-        routes(api, Stripe())
-        object.__setattr__(harness.runtime.settings, "base_urls", {"stripe": api.url})
-        harness.command("connect stripe")
-        opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
-        inputs = [b["block_id"] for b in opened["blocks"] if b["type"] == "input"]
-        assert inputs == list(CREDS)
-        values = {
-            name: {"value": {"type": "plain_text_input", "value": value}}
-            for name, value in CREDS.items()
-        }
-        harness.interaction(
-            {
-                "type": "view_submission",
-                "team": {"id": "T1"},
-                "user": {"id": "U1"},
-                "api_app_id": "A0001",
-                "trigger_id": "t",
-                "view": {
-                    "id": "VCONNECT",
-                    "type": "modal",
-                    "callback_id": "connect_modal",
-                    "private_metadata": "stripe|C1",
-                    "state": {"values": values},
-                },
-            }
-        )
-        done = wait_for(lambda: harness.slack.requests("views.update"))
-    assert "Connected *Stripe (orders)*" in str(done[0]["view"]["blocks"])
-
-
 # --- Meta ads spend ----------------------------------------------------------------------
 ADS_TOKEN = "EAAGadsSecretToken0123456789abcdefghij"
 ADS_CREDS = {"ad_account_id": "act_1029384756", "access_token": ADS_TOKEN}
@@ -523,3 +491,45 @@ def test_impact_connect_meta_ads_asks_the_fields_and_checks_them(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Connected River Keepers Ads (meta_ads)" in result.output
     assert ADS_TOKEN not in result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "creds", "account"),
+    [
+        ("stripe", CREDS, "Stripe (orders)"),
+        ("meta_ads", ADS_CREDS, "River Keepers Ads"),
+    ],
+)
+def test_slash_connect_opens_the_key_form_and_connects(harness, source, creds, account):  # noqa: F811
+    with StandIn() as api:
+        if source == "stripe":
+            routes(api, Stripe())
+        else:
+            ads_routes(api, Ads())
+        object.__setattr__(harness.runtime.settings, "base_urls", {source: api.url})
+        harness.command(f"connect {source}")
+        opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
+        inputs = [b["block_id"] for b in opened["blocks"] if b["type"] == "input"]
+        assert inputs == list(creds)
+        values = {
+            name: {"value": {"type": "plain_text_input", "value": value}}
+            for name, value in creds.items()
+        }
+        harness.interaction(
+            {
+                "type": "view_submission",
+                "team": {"id": "T1"},
+                "user": {"id": "U1"},
+                "api_app_id": "A0001",
+                "trigger_id": "t",
+                "view": {
+                    "id": "VCONNECT",
+                    "type": "modal",
+                    "callback_id": "connect_modal",
+                    "private_metadata": f"{source}|C1",
+                    "state": {"values": values},
+                },
+            }
+        )
+        done = wait_for(lambda: harness.slack.requests("views.update"))
+    assert f"Connected *{account}*" in str(done[0]["view"]["blocks"])
