@@ -1,11 +1,13 @@
-"""Stripe: revenue, orders (or donations) and refunds per day, attributed by checkout metadata.
+"""Stripe: revenue and orders (or donations) and refunds per day, attributed by checkout metadata.
 
 `GET /v1/charges?created[gte]=..&created[lt]=..&limit=100` paged with `starting_after=<last
 id>` while `has_more` (Stripe's list shape: `{"object": "list", "data": [...], "has_more":
-...}`, newest first). A charge counts when `paid` and `status == "succeeded"` (failed or
-unpaid charges count for nothing): `revenue` += `amount` (gross, minor units -> the
-currency's major unit, to the cent), one `orders` (or `donations`, the `outcome` field),
-`refunds` += `amount_refunded`, all on the day the charge was created (UTC) and attributed
+...}`, newest first). A charge counts when `paid`, `status == "succeeded"` and not left
+uncaptured (failed, unpaid or only authorised charges count for nothing). With the
+`outcome` field `orders` (the default): `revenue` += `amount` (gross, minor units -> the
+currency's major unit, to the cent) and one `orders`; with `donations` (a nonprofit) the
+amount is `donations` (money, in the catalogue) and neither revenue nor a count is stored,
+so that the same money is never judged twice. `refunds` += `amount_refunded`. All on the day the charge was created (UTC) and attributed
 through the charge's `metadata` keys the team names (`metadata_keys`, default `utm_source`)
 mapped by `catalogue.referrer_platform`; else unattributed.
 
@@ -129,7 +131,7 @@ class StripeConnector(HttpConnector):
     settle_days = 1
     fields = (
         ("api_key", "Restricted API key (read: Charges, Refunds)", True),
-        ("outcome", "Count each payment as: orders or donations", False),
+        ("outcome", "Each payment is: orders (a sale) or donations", False),
         (
             "metadata_keys",
             "Checkout metadata keys naming the traffic source, comma-separated (utm_source)",
@@ -180,9 +182,12 @@ class StripeConnector(HttpConnector):
             if currency != self.currency:
                 continue
             if metric == "count":
-                yield MetricPoint(outcome, day, float(value), platform)
-            else:
-                yield MetricPoint(metric, day, minor_to_major(value, currency), platform)
+                if outcome == "orders":
+                    yield MetricPoint("orders", day, float(value), platform)
+                continue
+            if metric == "revenue" and outcome == "donations":
+                metric = "donations"
+            yield MetricPoint(metric, day, minor_to_major(value, currency), platform)
 
     def _list(self, path: str, days: DateRange, **extra: Any) -> Iterator[dict[str, Any]]:
         params = {
@@ -205,6 +210,8 @@ class StripeConnector(HttpConnector):
     ) -> None:
         for at, charge in enumerate(self._list("v1/charges", days)):
             if not charge.get("paid") or charge.get("status") != "succeeded":
+                continue
+            if charge.get("captured") is False:  # an authorisation only: no money moved
                 continue
             path = f"charges[{at}]"
             currency = str(charge.get("currency") or "").upper()

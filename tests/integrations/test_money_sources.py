@@ -107,9 +107,14 @@ def expected(first: date = FIRST, last: date = LAST, outcome: str = "orders") ->
         day = day_of(c["created"])
         if day not in days or not c["paid"] or c["status"] != "succeeded":
             continue
+        if c.get("captured") is False:  # authorised only
+            continue
         platform = PLATFORMS.get(c["metadata"].get("utm_source", ""), "")  # "" unattributed
-        cents[("revenue", day, platform)] += c["amount"]
-        cents[(outcome, day, platform)] += 100
+        if outcome == "orders":
+            cents[("revenue", day, platform)] += c["amount"]
+            cents[("orders", day, platform)] += 100  # a count, in hundredths
+        else:
+            cents[("donations", day, platform)] += c["amount"]
         cents[("refunds", day, platform)] += c["amount_refunded"]
     return {(m, d, p, round(v / 100, 2)) for (m, d, p), v in cents.items()}
 
