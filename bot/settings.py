@@ -20,6 +20,7 @@ SOURCES = (
     "youtube",
     "tiktok",
     "ga4",
+    "meta_ads",
     "stripe",
     "shopify",
     "hubspot",

@@ -11,6 +11,8 @@ from integrations.facebook import FacebookConnector
 from integrations.ga4 import GA4Connector
 from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
+from integrations.meta_ads import MetaAdsConnector
+from integrations.stripe import StripeConnector
 from integrations.youtube import YouTubeConnector
 
 _CLASSES: tuple[type[HttpConnector], ...] = (
@@ -19,6 +21,8 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     GA4Connector,
     LinkedInConnector,
     YouTubeConnector,
+    StripeConnector,
+    MetaAdsConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}

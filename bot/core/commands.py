@@ -35,6 +35,7 @@ SOURCES = (
     "youtube",
     "tiktok",
     "ga4",
+    "meta_ads",
     "stripe",
     "shopify",
     "hubspot",

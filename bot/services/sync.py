@@ -8,6 +8,7 @@ connection `needs_reauth` (its data stays); other errors mark it `failing` with 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from integrations.registry import DEFAULT_BASE_URLS, connector_for
 from storage.crypto import CredentialError
 from storage.db import session_scope
 from storage.metrics import upsert_points, upsert_posts
-from storage.tables import Connection, utcnow
+from storage.tables import Connection, Team, utcnow
 
 log = logging.getLogger(__name__)
 FIRST_SYNC_DAYS = 90
@@ -52,7 +53,7 @@ def source_config(
     sleep: Callable[[float], None] | None = None,
     today: date | None = None,
 ) -> SourceConfig:
-    version = settings.meta_graph_version if source in ("facebook", "instagram") else ""
+    version = settings.meta_graph_version if source in ("facebook", "instagram", "meta_ads") else ""
     return SourceConfig(
         base_url=settings.base_url(source, DEFAULT_BASE_URLS.get(source, "")),
         timeout_seconds=settings.http_timeout_seconds,
@@ -151,6 +152,8 @@ def sync_connection(
         )
         log.exception("sync.crashed connection=%s source=%s error=%s", connection_id, source, kind)
         return report
+    if currency := getattr(connector, "currency", None):  # a money source (Stripe, ads)
+        _agree_currency(runtime, connection_id, source, currency, warnings)
     report.warnings = warnings.messages
     _mark(
         runtime, connection_id, "ok", "; ".join(warnings.messages) or None, synced=now or utcnow()
@@ -163,6 +166,29 @@ def sync_connection(
         report.posts,
     )
     return report
+
+
+def _agree_currency(
+    runtime: Runtime, connection_id: int, source: str, currency: str, warnings: SyncWarnings
+) -> None:
+    """Set the team's currency from a money source's when it has none; when it has another,
+    say so (logged, and in the connection's health detail): nothing is converted."""
+    with session_scope(runtime.engine) as session:
+        row = session.get(Connection, connection_id)
+        team = session.get(Team, row.team_id) if row else None
+        if team is None:
+            return
+        stored = json.loads(team.settings_json or "{}")
+        if not isinstance(stored, dict):
+            return
+        if not stored.get("currency"):
+            team.settings_json = json.dumps({**stored, "currency": currency})
+        elif str(stored["currency"]).upper() != currency.upper():
+            log.warning("sync.currency_mismatch connection=%s source=%s", connection_id, source)
+            warnings.add(
+                f"{source} reports amounts in {currency}, the team's currency is "
+                f"{stored['currency']}: they are not converted."
+            )
 
 
 def _mark(

@@ -33,7 +33,7 @@ def test_connect_a_source_without_a_connector_points_to_csv_import_for_this_team
 
 
 def test_connect_an_outcome_source_without_a_connector_offers_the_webhook_feed(harness):
-    harness.command("connect stripe", respond_to="s")
+    harness.command("connect shopify", respond_to="s")
     text = harness.responses("s")[0]["text"]
     assert "`impact import FILE --team T1`" in text and "`/impact connect webhook`" in text
     assert_every_command_works(text)
