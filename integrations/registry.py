@@ -11,6 +11,7 @@ from integrations.facebook import FacebookConnector
 from integrations.ga4 import GA4Connector
 from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
+from integrations.tiktok import TikTokConnector
 from integrations.youtube import YouTubeConnector
 
 _CLASSES: tuple[type[HttpConnector], ...] = (
@@ -19,6 +20,7 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     GA4Connector,
     LinkedInConnector,
     YouTubeConnector,
+    TikTokConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}

@@ -1,4 +1,4 @@
-"""LinkedIn pages and YouTube through the real HTTP path into the database, against a local
+"""LinkedIn pages, YouTube and TikTok through the real HTTP path into the database, against a local
 stand-in that answers like the platform from `tests/fixtures/<source>/` (filtering each
 fixture to the range asked, as the APIs do). Every test runs for both sources: the stored
 points equal the fixtures' values; an interrupted sync resumed equals an uninterrupted one;
@@ -219,6 +219,45 @@ def youtube_expected() -> set[tuple[str, date, float]]:
     return points | levels(final, _yt_gains())
 
 
+# --- TikTok ------------------------------------------------------------------------------
+TT_TOKEN = "act.ttSecretToken0123456789abcdefghij"
+TT_CREDS = {"access_token": TT_TOKEN}
+TT_METRICS = {
+    "view_count": "views",
+    "like_count": "reactions",
+    "comment_count": "comments",
+    "share_count": "shares",
+}
+TT_PAGE = 2  # TikTok may answer fewer videos than max_count: the stand-in pages by two
+
+
+def tiktok_routes(api: StandIn, world: World) -> None:
+    def videos(call: Call) -> Reply:
+        cursor = call.json()["cursor"]
+        body = fixture("tiktok/videos.json")
+        older = [v for v in body["data"]["videos"] if v["create_time"] * 1000 < cursor]
+        page = older[:TT_PAGE]
+        body["data"] = {
+            "videos": page,
+            "cursor": page[-1]["create_time"] * 1000 if page else cursor,
+            "has_more": len(older) > TT_PAGE,
+        }
+        return Reply(200, body)
+
+    api.route("GET", "/v2/user/info/", json_file("tiktok/user_info.json"))
+    api.route("POST", "/v2/video/list/", lambda call: world.answer("daily", call, videos))
+
+
+def tiktok_expected() -> set[tuple[str, date, float]]:
+    sums: dict[tuple[str, date], float] = {}
+    for video in fixture("tiktok/videos.json")["data"]["videos"]:
+        day = datetime.fromtimestamp(video["create_time"], UTC).date()
+        if FIRST <= day <= LAST:
+            for name, metric in TT_METRICS.items():
+                sums[(metric, day)] = sums.get((metric, day), 0.0) + video[name]
+    return {(metric, day, value) for (metric, day), value in sums.items()}
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -253,6 +292,18 @@ SOURCES = {
         youtube_expected,
         json_file("youtube/error_401.json", status=401),
         json_file("youtube/error_quota.json", status=403),
+        "River Keepers",
+    ),
+    "tiktok": Source(
+        "tiktok",
+        TT_CREDS,
+        TT_TOKEN,
+        1,
+        tiktok_routes,
+        tiktok_expected,
+        json_file("tiktok/error_401.json", status=401),
+        # TikTok's window is a minute; a reset signal an hour away must stop the sync too
+        json_file("tiktok/error_429.json", status=429, **{"Retry-After": "3600"}),
         "River Keepers",
     ),
 }
@@ -413,11 +464,22 @@ def test_posts_carry_lifetime_numbers_and_permalinks(platform):
         )
         assert posts["urn:li:ugcPost:7390000000000000002"].shares == 4
         assert [c.query["start"] for c in api.calls("GET", "/rest/posts")] == [["0"], ["2"]]
-    else:
+    elif source.name == "youtube":
         newest = posts["vRiver003"]
         assert newest.permalink == "https://www.youtube.com/watch?v=vRiver003"
         assert (newest.impressions, newest.reactions, newest.comments) == (5000, 200, 12)
         assert len(api.calls("GET", "/youtube/v3/playlistItems")) == 2
+    elif source.name == "tiktok":
+        newest = posts["7440000000000000004"]
+        assert newest.permalink == "https://www.tiktok.com/@riverkeepers/video/7440000000000000004"
+        assert (newest.impressions, newest.reactions, newest.comments, newest.shares) == (
+            5000,
+            200,
+            12,
+            9,
+        )
+        cursors = [c.json()["cursor"] for c in api.calls("POST", "/v2/video/list/")]
+        assert cursors[0] == int(datetime(2026, 11, 21, tzinfo=UTC).timestamp() * 1000)
     assert len(posts) == 3
 
 
