@@ -11,6 +11,7 @@ from integrations.facebook import FacebookConnector
 from integrations.ga4 import GA4Connector
 from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
+from integrations.pinterest import PinterestConnector
 from integrations.tiktok import TikTokConnector
 from integrations.youtube import YouTubeConnector
 
@@ -21,6 +22,7 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     LinkedInConnector,
     YouTubeConnector,
     TikTokConnector,
+    PinterestConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}

@@ -269,6 +269,12 @@ SOURCE_ALIASES: dict[str, dict[str, str]] = {
         "share_count": "shares",
         "follower_count": "followers",
     },
+    "pinterest": {
+        "IMPRESSION": "impressions",
+        "SAVE": "saves",
+        "PIN_CLICK": "clicks",
+        "OUTBOUND_CLICK": "link_clicks",
+    },
     "ga4": {
         "keyEvents": "conversions",
         "conversions": "conversions",

@@ -1,4 +1,4 @@
-"""LinkedIn pages, YouTube and TikTok through the real HTTP path into the database, against a local
+"""LinkedIn pages, YouTube, TikTok and Pinterest through the real HTTP path into the database, against a local
 stand-in that answers like the platform from `tests/fixtures/<source>/` (filtering each
 fixture to the range asked, as the APIs do). Every test runs for both sources: the stored
 points equal the fixtures' values; an interrupted sync resumed equals an uninterrupted one;
@@ -258,6 +258,57 @@ def tiktok_expected() -> set[tuple[str, date, float]]:
     return {(metric, day, value) for (metric, day), value in sums.items()}
 
 
+# --- Pinterest ---------------------------------------------------------------------------
+PI_TOKEN = "pina_piSecretToken0123456789abcdefghij"
+PI_CREDS = {"access_token": PI_TOKEN}
+PI_METRICS = {
+    "IMPRESSION": "impressions",
+    "SAVE": "saves",
+    "PIN_CLICK": "clicks",
+    "OUTBOUND_CLICK": "link_clicks",
+}
+
+
+def pinterest_routes(api: StandIn, world: World) -> None:
+    def account(call: Call) -> Reply:
+        first = date.fromisoformat(call.query["start_date"][0])
+        last = date.fromisoformat(call.query["end_date"][0])
+        assert (last - first).days < 90 and last <= world.today  # Pinterest's window
+        body = fixture("pinterest/account_analytics.json")
+        body["all"]["daily_metrics"] = [
+            d
+            for d in body["all"]["daily_metrics"]
+            if first <= date.fromisoformat(d["date"]) <= last
+        ]
+        return Reply(200, body)
+
+    def pins(call: Call) -> Reply:
+        page = "pins_page2" if call.query.get("bookmark") else "pins_page1"
+        return json_file(f"pinterest/{page}.json")
+
+    def pin(call: Call) -> Reply:
+        pin_id = call.path.split("/")[3]
+        totals = fixture("pinterest/pin_totals.json")[pin_id]
+        return Reply(200, {"all": {"daily_metrics": [], "summary_metrics": totals}})
+
+    api.route("GET", "/v5/user_account", json_file("pinterest/user_account.json"))
+    api.route(
+        "GET", "/v5/user_account/analytics", lambda call: world.answer("daily", call, account)
+    )
+    api.route("GET", "/v5/pins", pins)
+    api.route("GET", re.compile(r"/v5/pins/\d+/analytics"), pin)
+
+
+def pinterest_expected() -> set[tuple[str, date, float]]:
+    return {
+        (PI_METRICS[name], date.fromisoformat(d["date"]), float(value))
+        for d in fixture("pinterest/account_analytics.json")["all"]["daily_metrics"]
+        if d["data_status"] == "READY"  # the fixture's last day is still PROCESSING
+        for name, value in d["metrics"].items()
+        if name in PI_METRICS
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -304,6 +355,17 @@ SOURCES = {
         json_file("tiktok/error_401.json", status=401),
         # TikTok's window is a minute; a reset signal an hour away must stop the sync too
         json_file("tiktok/error_429.json", status=429, **{"Retry-After": "3600"}),
+        "River Keepers",
+    ),
+    "pinterest": Source(
+        "pinterest",
+        PI_CREDS,
+        PI_TOKEN,
+        2,
+        pinterest_routes,
+        pinterest_expected,
+        json_file("pinterest/error_401.json", status=401),
+        json_file("pinterest/error_429.json", status=429, **{"Retry-After": "3600"}),
         "River Keepers",
     ),
 }
@@ -480,6 +542,16 @@ def test_posts_carry_lifetime_numbers_and_permalinks(platform):
         )
         cursors = [c.json()["cursor"] for c in api.calls("POST", "/v2/video/list/")]
         assert cursors[0] == int(datetime(2026, 11, 21, tzinfo=UTC).timestamp() * 1000)
+    elif source.name == "pinterest":
+        newest = posts["1130000000000000404"]
+        assert newest.permalink == "https://www.pinterest.com/pin/1130000000000000404/"
+        assert (newest.impressions, newest.saves, newest.clicks, newest.link_clicks) == (
+            4200,
+            61,
+            130,
+            44,
+        )
+        assert len(api.calls("GET", "/v5/pins")) == 2
     assert len(posts) == 3
 
 
