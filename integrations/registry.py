@@ -12,6 +12,7 @@ from integrations.ga4 import GA4Connector
 from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
 from integrations.pinterest import PinterestConnector
+from integrations.threads import ThreadsConnector
 from integrations.tiktok import TikTokConnector
 from integrations.youtube import YouTubeConnector
 
@@ -23,6 +24,7 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     YouTubeConnector,
     TikTokConnector,
     PinterestConnector,
+    ThreadsConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}

@@ -275,6 +275,15 @@ SOURCE_ALIASES: dict[str, dict[str, str]] = {
         "PIN_CLICK": "clicks",
         "OUTBOUND_CLICK": "link_clicks",
     },
+    "threads": {
+        "views": "impressions",
+        "likes": "reactions",
+        "replies": "comments",
+        "reposts": "shares",
+        "quotes": "shares",
+        "shares": "shares",
+        "clicks": "link_clicks",
+    },
     "ga4": {
         "keyEvents": "conversions",
         "conversions": "conversions",

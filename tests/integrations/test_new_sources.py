@@ -1,4 +1,4 @@
-"""LinkedIn pages, YouTube, TikTok and Pinterest through the real HTTP path into the database, against a local
+"""LinkedIn pages, YouTube, TikTok, Pinterest and Threads through the real HTTP path into the database, against a local
 stand-in that answers like the platform from `tests/fixtures/<source>/` (filtering each
 fixture to the range asked, as the APIs do). Every test runs for both sources: the stored
 points equal the fixtures' values; an interrupted sync resumed equals an uninterrupted one;
@@ -309,6 +309,69 @@ def pinterest_expected() -> set[tuple[str, date, float]]:
     }
 
 
+# --- Threads -----------------------------------------------------------------------------
+TH_TOKEN = "THAAthSecretToken0123456789abcdefghij"
+TH_USER = "17841400000000001"
+TH_CREDS = {"user_id": TH_USER, "access_token": TH_TOKEN}
+TH_TOTALS = {"likes": "reactions", "replies": "comments", "reposts": "shares", "quotes": "shares"}
+
+
+def _th_day(end_time: str) -> date:
+    return date.fromisoformat(end_time[:10]) - timedelta(days=1)  # end_time closes the day
+
+
+def threads_routes(api: StandIn, world: World) -> None:
+    def insights(call: Call) -> Reply:
+        first = datetime.fromtimestamp(int(call.query["since"][0]), UTC).date()
+        until = datetime.fromtimestamp(int(call.query["until"][0]), UTC).date()
+        if call.query["metric"] == ["views"]:
+            body = fixture("threads/views.json")
+            series = body["data"][0]
+            series["values"] = [
+                v for v in series["values"] if first <= _th_day(v["end_time"]) < until
+            ]
+            return Reply(200, body)
+        assert until == first + timedelta(days=1)  # totals: one day a call
+        day = fixture("threads/day_totals.json").get(first.isoformat())
+        if day is None:
+            return Reply(200, {"data": []})
+        rows = [
+            {"name": name, "period": "day", "total_value": {"value": day[name]}}
+            for name in TH_TOTALS
+        ]
+        rows.append({"name": "clicks", "period": "day", "link_total_values": day["clicks"]})
+        return Reply(200, {"data": rows})
+
+    def posts(call: Call) -> Reply:
+        page = "threads_page2" if call.query.get("after") else "threads_page1"
+        return json_file(f"threads/{page}.json")
+
+    def media(call: Call) -> Reply:
+        media_id = call.path.split("/")[2]
+        return Reply(200, {"data": fixture("threads/media_insights.json")[media_id]})
+
+    api.route("GET", f"/v1.0/{TH_USER}", json_file("threads/user.json"))
+    api.route(
+        "GET",
+        f"/v1.0/{TH_USER}/threads_insights",
+        lambda call: world.answer("daily", call, insights),
+    )
+    api.route("GET", f"/v1.0/{TH_USER}/threads", posts)
+    api.route("GET", re.compile(r"/v1\.0/\d+/insights"), media)
+
+
+def threads_expected() -> set[tuple[str, date, float]]:
+    sums: dict[tuple[str, date], float] = {}
+    for value in fixture("threads/views.json")["data"][0]["values"]:
+        sums[("impressions", _th_day(value["end_time"]))] = float(value["value"])
+    for day, totals in fixture("threads/day_totals.json").items():
+        when = date.fromisoformat(day)
+        for name, metric in TH_TOTALS.items():
+            sums[(metric, when)] = sums.get((metric, when), 0.0) + totals[name]
+        sums[("link_clicks", when)] = float(sum(c["value"] for c in totals["clicks"]))
+    return {(metric, day, value) for (metric, day), value in sums.items()}
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -367,6 +430,26 @@ SOURCES = {
         json_file("pinterest/error_401.json", status=401),
         json_file("pinterest/error_429.json", status=429, **{"Retry-After": "3600"}),
         "River Keepers",
+    ),
+    "threads": Source(
+        "threads",
+        TH_CREDS,
+        TH_TOKEN,
+        1,
+        threads_routes,
+        threads_expected,
+        json_file("threads/error_401.json", status=401),
+        # Meta's own reset signal: minutes until the app may call again
+        json_file(
+            "threads/error_limit.json",
+            status=400,
+            **{
+                "X-Business-Use-Case-Usage": json.dumps(
+                    {TH_USER: [{"estimated_time_to_regain_access": 60}]}
+                )
+            },
+        ),
+        "riverkeepers",
     ),
 }
 
@@ -552,6 +635,16 @@ def test_posts_carry_lifetime_numbers_and_permalinks(platform):
             44,
         )
         assert len(api.calls("GET", "/v5/pins")) == 2
+    elif source.name == "threads":
+        newest = posts["18050000000000004"]
+        assert newest.permalink == "https://www.threads.net/@riverkeepers/post/DRiver004"
+        assert (newest.impressions, newest.reactions, newest.comments, newest.shares) == (
+            5000,
+            200,
+            12,
+            18,  # reposts + quotes + shares
+        )
+        assert len(api.calls("GET", f"/v1.0/{TH_USER}/threads")) == 2
     assert len(posts) == 3
 
 
