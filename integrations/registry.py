@@ -14,6 +14,7 @@ from integrations.linkedin import LinkedInConnector
 from integrations.pinterest import PinterestConnector
 from integrations.threads import ThreadsConnector
 from integrations.tiktok import TikTokConnector
+from integrations.x import XConnector
 from integrations.youtube import YouTubeConnector
 
 _CLASSES: tuple[type[HttpConnector], ...] = (
@@ -25,6 +26,7 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     TikTokConnector,
     PinterestConnector,
     ThreadsConnector,
+    XConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}

@@ -1,4 +1,4 @@
-"""LinkedIn pages, YouTube, TikTok, Pinterest and Threads through the real HTTP path into the database, against a local
+"""LinkedIn pages, YouTube, TikTok, Pinterest, Threads and X through the real HTTP path into the database, against a local
 stand-in that answers like the platform from `tests/fixtures/<source>/` (filtering each
 fixture to the range asked, as the APIs do). Every test runs for both sources: the stored
 points equal the fixtures' values; an interrupted sync resumed equals an uninterrupted one;
@@ -372,6 +372,61 @@ def threads_expected() -> set[tuple[str, date, float]]:
     return {(metric, day, value) for (metric, day), value in sums.items()}
 
 
+# --- X -----------------------------------------------------------------------------------
+X_TOKEN = "xUserSecretToken0123456789abcdefghij"
+X_USER = "1500000000000000001"
+X_CREDS = {"user_id": X_USER, "access_token": X_TOKEN}
+X_PUBLIC = {
+    "impression_count": "impressions",
+    "like_count": "reactions",
+    "reply_count": "comments",
+    "retweet_count": "shares",
+    "quote_count": "shares",
+    "bookmark_count": "saves",
+}
+X_PAGE = 2  # the stand-in pages by two whatever max_results says
+
+
+def _x_time(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def x_routes(api: StandIn, world: World) -> None:
+    def tweets(call: Call) -> Reply:
+        start = _x_time(call.query["start_time"][0])
+        end = _x_time(call.query["end_time"][0])
+        private = "non_public_metrics" in call.query["tweet.fields"][0]
+        if private and start.date() < world.today - timedelta(days=31):
+            return Reply(400, {"title": "Invalid Request", "detail": "non_public_metrics"})
+        body = fixture("x/tweets.json")
+        found = [p for p in body["data"] if start <= _x_time(p["created_at"]) < end]
+        if not private:
+            for post in found:
+                del post["non_public_metrics"]
+        at = int(call.query.get("pagination_token", ["0"])[0])
+        page = found[at : at + X_PAGE]
+        meta = {"result_count": len(page)}
+        if at + X_PAGE < len(found):
+            meta["next_token"] = str(at + X_PAGE)
+        return Reply(200, {"data": page, "meta": meta} if page else {"meta": meta})
+
+    api.route("GET", f"/2/users/{X_USER}", json_file("x/user.json"))
+    api.route("GET", f"/2/users/{X_USER}/tweets", lambda call: world.answer("daily", call, tweets))
+
+
+def x_expected() -> set[tuple[str, date, float]]:
+    sums: dict[tuple[str, date], float] = {}
+    for post in fixture("x/tweets.json")["data"]:
+        day = _x_time(post["created_at"]).date()
+        if not FIRST <= day <= LAST:
+            continue
+        numbers = [(X_PUBLIC[n], v) for n, v in post["public_metrics"].items() if n in X_PUBLIC]
+        numbers.append(("link_clicks", post["non_public_metrics"]["url_link_clicks"]))
+        for metric, value in numbers:
+            sums[(metric, day)] = sums.get((metric, day), 0.0) + value
+    return {(metric, day, value) for (metric, day), value in sums.items()}
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -450,6 +505,22 @@ SOURCES = {
             },
         ),
         "riverkeepers",
+    ),
+    "x": Source(
+        "x",
+        X_CREDS,
+        X_TOKEN,
+        1,
+        x_routes,
+        x_expected,
+        json_file("x/error_401.json", status=401),
+        # X's reset signal: the window reopens an hour from now (epoch seconds)
+        json_file(
+            "x/error_429.json",
+            status=429,
+            **{"x-rate-limit-reset": str(int(datetime.now(UTC).timestamp()) + 3600)},
+        ),
+        "River Keepers",
     ),
 }
 
@@ -645,6 +716,16 @@ def test_posts_carry_lifetime_numbers_and_permalinks(platform):
             18,  # reposts + quotes + shares
         )
         assert len(api.calls("GET", f"/v1.0/{TH_USER}/threads")) == 2
+    elif source.name == "x":
+        newest = posts["1860000000000000005"]
+        assert newest.permalink == "https://x.com/i/web/status/1860000000000000005"
+        assert (newest.impressions, newest.reactions, newest.shares, newest.link_clicks) == (
+            5000,
+            200,
+            9,  # retweets + quotes
+            41,
+        )
+        assert len(api.calls("GET", f"/2/users/{X_USER}/tweets")) >= 2  # paged by next_token
     assert len(posts) == 3
 
 
@@ -701,3 +782,13 @@ def test_slash_connect_opens_the_token_form_and_connects(harness, name):  # noqa
         harness.interaction(_submission(source))
         done = wait_for(lambda: harness.slack.requests("views.update"))
     assert f"Connected *{source.account}*" in str(done[0]["view"]["blocks"])
+
+
+def test_x_without_a_paid_tier_says_so():
+    with StandIn() as api:
+        api.route("GET", f"/2/users/{X_USER}", json_file("x/error_403_tier.json", status=403))
+        connector = CONNECTORS["x"](SourceConfig(base_url=api.url))
+        with pytest.raises(Exception, match="paid X API tier") as raised:
+            connector.check(Credentials(X_CREDS))
+    assert X_TOKEN not in str(raised.value)
+    assert len(api.calls()) == 1  # a refusal, not retried
