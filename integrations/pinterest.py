@@ -39,7 +39,6 @@ import requests
 
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
-from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -48,7 +47,7 @@ from integrations.base import (
     SourceError,
     SyncWarnings,
 )
-from integrations.connector import HttpConnector, number, parse_time
+from integrations.connector import HttpConnector, number, parse_time, refusal
 from integrations.http import Ask, TokenPaging, dig
 
 API_URL = "https://api.pinterest.com"
@@ -61,8 +60,7 @@ PINS_PAGE = 100
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
     if status < 400:
         return None
-    message = scrub(str(body.get("message") if isinstance(body, dict) else f"HTTP {status}"))
-    code = body.get("code") if isinstance(body, dict) else None
+    message, code = refusal(body, status)
     if status == 401:
         return AuthExpired(f"Pinterest refused the token: {message}")
     if status == 429:

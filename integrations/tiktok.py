@@ -46,7 +46,6 @@ import requests
 
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
-from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -55,7 +54,7 @@ from integrations.base import (
     SourceError,
     SyncWarnings,
 )
-from integrations.connector import HttpConnector, number
+from integrations.connector import HttpConnector, number, refusal
 from integrations.http import Ask, dig
 
 API_URL = "https://open.tiktokapis.com"
@@ -67,11 +66,9 @@ WINDOW_SECONDS = 60.0
 
 
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
-    error = body.get("error") if isinstance(body, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
+    message, code = refusal(body.get("error") if isinstance(body, dict) else None, status)
     if status < 400 and code in (None, "ok"):
         return None
-    message = scrub(str((error or {}).get("message") or code or f"HTTP {status}"))
     if code == "access_token_invalid" or status == 401:
         return AuthExpired(f"TikTok refused the token ({code or 'HTTP 401'}): {message}")
     if code == "rate_limit_exceeded" or status == 429:

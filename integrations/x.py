@@ -38,7 +38,6 @@ import requests
 
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
-from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -47,7 +46,7 @@ from integrations.base import (
     SourceError,
     SyncWarnings,
 )
-from integrations.connector import HttpConnector, need, number, parse_time
+from integrations.connector import HttpConnector, need, number, parse_time, refusal
 from integrations.http import Ask, TokenPaging
 
 API_URL = "https://api.x.com"
@@ -61,22 +60,21 @@ PUBLIC_ALL = (*PUBLIC, "impression_count")
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
     if status < 400:
         return None
-    said = body if isinstance(body, dict) else {}
-    message = scrub(str(said.get("detail") or said.get("title") or f"HTTP {status}"))
+    message, reason = refusal(body, status, "detail", "reason")
     if status == 401:
         return AuthExpired(f"X refused the token: {message}")
     if status == 429:
         return RateLimited(f"X rate limit: {message}", _until_reset(response))
     if status >= 500:
         return None
-    if status == 403 and said.get("reason") == "client-not-enrolled":
+    if status == 403 and reason == "client-not-enrolled":
         return SourceError(
             "X: this app's API access cannot read posts; it needs a paid X API tier "
             f"(Basic or above): {message}",
             status,
-            said.get("reason"),
+            reason,
         )
-    return SourceError(f"X refused the request: {message}", status, said.get("reason"))
+    return SourceError(f"X refused the request: {message}", status, reason)
 
 
 def _until_reset(response: requests.Response) -> float | None:
