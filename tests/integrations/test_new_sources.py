@@ -792,3 +792,32 @@ def test_x_without_a_paid_tier_says_so():
             connector.check(Credentials(X_CREDS))
     assert X_TOKEN not in str(raised.value)
     assert len(api.calls()) == 1  # a refusal, not retried
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_impact_connect_from_json_reads_the_fields_of_platform_apis(tmp_path, name):
+    source = SOURCES[name]
+    with StandIn() as api:
+        source.routes(api, World())
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "IMPACT_SECRET_KEY": generate_key(),
+            f"IMPACT_{name.upper()}_BASE_URL": api.url,
+            "IMPACT_LOG_LEVEL": "WARNING",
+        }
+        args = ["connect", name, "--team", "T1", "--from-json", "-"]
+        result = CliRunner().invoke(main, args, input=json.dumps(source.creds), env=env)
+        missing = CliRunner().invoke(main, args, input="{}", env=env)
+        not_json = CliRunner().invoke(main, args, input="access_token=x", env=env)
+    assert result.exit_code == 0, result.output
+    assert f"Connected {source.account} ({name})" in result.output
+    assert source.token not in result.output
+    assert missing.exit_code != 0 and not_json.exit_code != 0
+    assert "is not JSON" in not_json.output
+
+
+def test_impact_connect_help_lists_each_sources_fields():
+    result = CliRunner().invoke(main, ["connect", "--help"], terminal_width=400)
+    assert result.exit_code == 0
+    assert "x: user_id, access_token" in " ".join(result.output.split())
+    assert "--from-json" in result.output
