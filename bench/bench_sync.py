@@ -1,5 +1,5 @@
 """Sync of 2 years of daily data for 10 accounts per source from local stand-ins:
-Instagram, LinkedIn pages and YouTube channels.
+Instagram, LinkedIn pages, YouTube channels and Pinterest accounts.
 
 Reports wall time, the requests made against the minimum each API's shape requires, and
 points stored per second; a new source must store at least Instagram's points per second.
@@ -7,7 +7,8 @@ Instagram: per 30-day chunk one time-series call and one total_value call per da
 answers interaction totals for a whole range). LinkedIn: daily statistics for the last 12
 months only, in one range: share statistics, follower statistics and today's follower
 count, plus one page of posts. YouTube: per 365-day chunk one report and one channel
-statistics call, plus the channel's uploads playlist (one call each).
+statistics call, plus the channel's uploads playlist (one call each). Pinterest: the
+last 90 days only, one call per 90-day chunk reaching into them, plus one page of pins.
 """
 
 from __future__ import annotations
@@ -88,6 +89,26 @@ def youtube_report(call):  # type: ignore[no-untyped-def]
     return Reply(200, {"columnHeaders": [{"name": n} for n in names], "rows": rows})
 
 
+def pinterest_daily(call):  # type: ignore[no-untyped-def]
+    first = date.fromisoformat(call.query["start_date"][0])
+    last = date.fromisoformat(call.query["end_date"][0])
+    metrics = {"IMPRESSION": 5200, "SAVE": 40, "PIN_CLICK": 88, "OUTBOUND_CLICK": 19}
+    daily = [
+        {
+            "date": (first + timedelta(days=i)).isoformat(),
+            "data_status": "READY",
+            "metrics": metrics,
+        }
+        for i in range((last - first).days + 1)
+    ]
+    return Reply(200, {"all": {"daily_metrics": daily, "summary_metrics": {}}})
+
+
+def pinterest_routes(api) -> None:  # type: ignore[no-untyped-def]
+    api.route("GET", "/v5/user_account/analytics", pinterest_daily)
+    api.route("GET", "/v5/pins", Reply(200, {"items": [], "bookmark": None}))
+
+
 @dataclass(frozen=True)
 class Bench:
     source: str
@@ -142,6 +163,14 @@ NEW_SOURCES = (
         youtube_routes,
         lambda i: {"channel_id": f"UCchannel{i:04d}", "access_token": f"ya29.token{i}"},
         lambda days: 2 * -(-days // 365) + 2,
+    ),
+    # Pinterest serves the last 90 days (88 settled ones): one call per 90-day chunk that
+    # reaches into them, none for older chunks, plus one page of pins
+    Bench(
+        "pinterest",
+        pinterest_routes,
+        lambda i: {"access_token": f"pina_token{i}"},
+        lambda days: len({day // 90 for day in range(days - 88, days)}) + 1,
     ),
 )
 
