@@ -1,5 +1,5 @@
 """Sync of 2 years of daily data for 10 accounts per source from local stand-ins:
-Instagram, LinkedIn pages, YouTube channels and Pinterest accounts.
+Instagram, LinkedIn pages, YouTube channels, TikTok and Pinterest accounts.
 
 Reports wall time, the requests made against the minimum each API's shape requires, and
 points stored per second; a new source must store at least Instagram's points per second.
@@ -7,7 +7,8 @@ Instagram: per 30-day chunk one time-series call and one total_value call per da
 answers interaction totals for a whole range). LinkedIn: daily statistics for the last 12
 months only, in one range: share statistics, follower statistics and today's follower
 count, plus one page of posts. YouTube: per 365-day chunk one report and one channel
-statistics call, plus the channel's uploads playlist (one call each). Pinterest: the
+statistics call, plus the channel's uploads playlist (one call each). TikTok: pages of 20
+videos per 366-day chunk and for the posts. Pinterest: the
 last 90 days only, one call per 90-day chunk reaching into them, plus one page of pins.
 """
 
@@ -16,10 +17,10 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
-import time
+import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,40 @@ def pinterest_daily(call):  # type: ignore[no-untyped-def]
     return Reply(200, {"all": {"daily_metrics": daily, "summary_metrics": {}}})
 
 
+def tiktok_videos(call):  # type: ignore[no-untyped-def]
+    """One video a day at noon UTC from 800 days before TODAY, newest first, 20 a page."""
+    cursor = call.json()["cursor"] // 1000
+    first = int(datetime.combine(TODAY - timedelta(days=800), time(12), UTC).timestamp())
+    newest = first + (cursor - 1 - first) // 86_400 * 86_400
+    stamps = [t for t in range(newest, first - 1, -86_400)][:20]
+    videos = [
+        {
+            "id": str(t),
+            "create_time": t,
+            "share_url": f"https://www.tiktok.com/v/{t}",
+            "view_count": 900,
+            "like_count": 40,
+            "comment_count": 3,
+            "share_count": 2,
+        }
+        for t in stamps
+    ]
+    more = bool(stamps) and stamps[-1] > first
+    data = {"videos": videos, "cursor": stamps[-1] * 1000 if stamps else 0, "has_more": more}
+    return Reply(200, {"data": data, "error": {"code": "ok", "message": ""}})
+
+
+def tiktok_routes(api) -> None:  # type: ignore[no-untyped-def]
+    api.route("POST", "/v2/video/list/", tiktok_videos)
+
+
+def tiktok_minimum(days: int) -> int:
+    """Pages of 20 for each 366-day chunk and for the posts (the whole range): every walk
+    reads its videos and the page holding the first older one."""
+    chunks = [min(366, days - start) for start in range(0, days, 366)]
+    return sum(-(-(n + 1) // 20) for n in chunks) + -(-(days + 1) // 20)
+
+
 def pinterest_routes(api) -> None:  # type: ignore[no-untyped-def]
     api.route("GET", "/v5/user_account/analytics", pinterest_daily)
     api.route("GET", "/v5/pins", Reply(200, {"items": [], "bookmark": None}))
@@ -164,6 +199,12 @@ NEW_SOURCES = (
         lambda i: {"channel_id": f"UCchannel{i:04d}", "access_token": f"ya29.token{i}"},
         lambda days: 2 * -(-days // 365) + 2,
     ),
+    Bench(
+        "tiktok",
+        tiktok_routes,
+        lambda i: {"access_token": f"act.token{i}"},
+        tiktok_minimum,
+    ),
     # Pinterest serves the last 90 days (88 settled ones): one call per 90-day chunk that
     # reaches into them, none for older chunks, plus one page of pins
     Bench(
@@ -207,9 +248,9 @@ def bench_source(bench: Bench) -> tuple[float, bool]:
                 connection.credentials_enc = vault.encrypt(bench.credentials(index))
         settings = Settings.from_env({f"IMPACT_{bench.source.upper()}_BASE_URL": api.url})
         runtime = Runtime(settings, engine, vault)
-        started = time.perf_counter()
+        started = clock.perf_counter()
         reports = sync_team(runtime, "TSYNC", today=TODAY, since=TODAY - timedelta(days=DAYS))
-        wall = time.perf_counter() - started
+        wall = clock.perf_counter() - started
         made = len(api.calls())
         engine.dispose()
     days = DAYS + 1 - settle  # since .. the last settled day
