@@ -1,5 +1,5 @@
 """Sync of 2 years of daily data for 10 accounts per source from local stand-ins:
-Instagram, LinkedIn pages, YouTube channels, TikTok and Pinterest accounts.
+Instagram, LinkedIn pages, YouTube channels, TikTok, Pinterest, Threads and X accounts.
 
 Reports wall time, the requests made against the minimum each API's shape requires, and
 points stored per second; a new source must store at least Instagram's points per second.
@@ -9,7 +9,8 @@ months only, in one range: share statistics, follower statistics and today's fol
 count, plus one page of posts. YouTube: per 365-day chunk one report and one channel
 statistics call, plus the channel's uploads playlist (one call each). TikTok: pages of 20
 videos per 366-day chunk and for the posts. Pinterest: the
-last 90 days only, one call per 90-day chunk reaching into them, plus one page of pins.
+last 90 days only, one call per 90-day chunk reaching into them, plus one page of pins. Threads: as Instagram. X: pages of 100 posts per walk, the last 29
+days (with non-public metrics) apart from older ones.
 """
 
 from __future__ import annotations
@@ -139,6 +140,61 @@ def tiktok_minimum(days: int) -> int:
     return sum(-(-(n + 1) // 20) for n in chunks) + -(-(days + 1) // 20)
 
 
+def threads_insights(call):  # type: ignore[no-untyped-def]
+    since = datetime.fromtimestamp(int(call.query["since"][0]), UTC).date()
+    until = datetime.fromtimestamp(int(call.query["until"][0]), UTC).date()
+    if call.query["metric"] == ["views"]:
+        values = [
+            {"value": 300, "end_time": f"{since + timedelta(days=i + 1)}T08:00:00+0000"}
+            for i in range((until - since).days)
+        ]
+        return Reply(200, {"data": [{"name": "views", "period": "day", "values": values}]})
+    names = call.query["metric"][0].split(",")
+    return Reply(200, {"data": [{"name": n, "total_value": {"value": 6}} for n in names]})
+
+
+def threads_routes(api) -> None:  # type: ignore[no-untyped-def]
+    api.route("GET", re.compile(r"/v1\.0/\d+/threads_insights"), threads_insights)
+    api.route("GET", re.compile(r"/v1\.0/\d+/threads"), Reply(200, {"data": []}))
+
+
+def x_tweets(call):  # type: ignore[no-untyped-def]
+    """One post a day at noon UTC from 800 days before TODAY, in the asked window."""
+    start = datetime.fromisoformat(call.query["start_time"][0].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(call.query["end_time"][0].replace("Z", "+00:00"))
+    noon = datetime.combine(TODAY - timedelta(days=800), time(12), UTC)
+    found = [noon + timedelta(days=i) for i in range(800)]
+    found = [t for t in reversed(found) if start <= t < end]
+    at = int(call.query.get("pagination_token", ["0"])[0])
+    page = found[at : at + 100]
+    numbers = {"impression_count": 500, "like_count": 20, "reply_count": 2}
+    data = [
+        {"id": str(int(t.timestamp())), "created_at": t.isoformat(), "public_metrics": numbers}
+        for t in page
+    ]
+    meta = {"result_count": len(data)} | (
+        {"next_token": str(at + 100)} if at + 100 < len(found) else {}
+    )
+    return Reply(200, {"data": data, "meta": meta})
+
+
+def x_routes(api) -> None:  # type: ignore[no-untyped-def]
+    api.route("GET", re.compile(r"/2/users/\d+/tweets"), x_tweets)
+
+
+def x_minimum(days: int) -> int:
+    """Pages of 100 posts: per 366-day chunk and for the posts, the last 29 days (with
+    non-public metrics) and the older part are two walks."""
+    cut = days - 29
+
+    def walks(low: int, high: int) -> int:
+        parts = [(low, min(high, cut)), (max(low, cut), high)]
+        return sum(-(-(b - a) // 100) for a, b in parts if b > a)
+
+    chunks = [(start, min(start + 366, days)) for start in range(0, days, 366)]
+    return sum(walks(a, b) for a, b in chunks) + walks(0, days)
+
+
 def pinterest_routes(api) -> None:  # type: ignore[no-untyped-def]
     api.route("GET", "/v5/user_account/analytics", pinterest_daily)
     api.route("GET", "/v5/pins", Reply(200, {"items": [], "bookmark": None}))
@@ -204,6 +260,19 @@ NEW_SOURCES = (
         tiktok_routes,
         lambda i: {"access_token": f"act.token{i}"},
         tiktok_minimum,
+    ),
+    # like Instagram: per 30-day chunk one views series, one totals call per day; a page of posts
+    Bench(
+        "threads",
+        threads_routes,
+        lambda i: {"user_id": str(1784140000 + i), "access_token": f"THAAtoken{i}"},
+        lambda days: -(-days // 30) + days + 1,
+    ),
+    Bench(
+        "x",
+        x_routes,
+        lambda i: {"user_id": str(1500000000 + i), "access_token": f"xtoken{i}"},
+        x_minimum,
     ),
     # Pinterest serves the last 90 days (88 settled ones): one call per 90-day chunk that
     # reaches into them, none for older chunks, plus one page of pins
