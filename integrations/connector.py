@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
+from bot.logconfig import scrub
 from integrations.base import BadResponse, MissingCredential, SourceConfig, SyncWarnings
 from integrations.http import Classifier, HttpClient, default_classifier
 
@@ -98,6 +99,13 @@ def need(creds: Credentials, name: str, source: str) -> str:
     if value in (None, ""):
         raise MissingCredential(source, name)
     return str(value)
+
+
+def refusal(body: Any, status: int, text: str = "message", code: str = "code") -> tuple[str, Any]:
+    """An error body's message (scrubbed of secrets; `HTTP <status>` when it has none) and
+    its code, read from the keys a source uses for them."""
+    said = body if isinstance(body, dict) else {}
+    return scrub(str(said.get(text) or f"HTTP {status}")), said.get(code)
 
 
 def number(value: Any, path: str) -> float | None:

@@ -12,7 +12,11 @@ from integrations.ga4 import GA4Connector
 from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
 from integrations.meta_ads import MetaAdsConnector
+from integrations.pinterest import PinterestConnector
 from integrations.stripe import StripeConnector
+from integrations.threads import ThreadsConnector
+from integrations.tiktok import TikTokConnector
+from integrations.x import XConnector
 from integrations.youtube import YouTubeConnector
 
 _CLASSES: tuple[type[HttpConnector], ...] = (
@@ -23,6 +27,10 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     YouTubeConnector,
     StripeConnector,
     MetaAdsConnector,
+    TikTokConnector,
+    PinterestConnector,
+    ThreadsConnector,
+    XConnector,
 )
 
 CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 from sqlmodel import select
@@ -40,11 +41,25 @@ from storage.tables import Team
     metavar="EVENT=METRIC",
     help="GA4 only: map a key event to an outcome, e.g. sign_up=signups (repeatable).",
 )
+@click.option(
+    "--from-json",
+    "from_json",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    metavar="FILE|-",
+    help="Read the credentials as one JSON object (- for standard input) instead of asking. "
+    + "Fields: "
+    + "; ".join(f"{s}: {', '.join(f[0] for f in CREDENTIAL_FIELDS[s])}" for s in CREDENTIAL_FIELDS),
+)
 def connect(
-    source: str, team_id: str, service_account: Path | None, key_events: tuple[str, ...]
+    source: str,
+    team_id: str,
+    service_account: Path | None,
+    key_events: tuple[str, ...],
+    from_json: TextIO | None,
 ) -> None:
     """Connect a source: checks the credentials, then stores them encrypted."""
-    credentials: dict[str, object] = {}
+    credentials: dict[str, object] = _read_json(from_json) if from_json is not None else {}
     if service_account is not None:
         try:
             credentials["service_account"] = json.loads(service_account.read_text("utf-8"))
@@ -62,7 +77,7 @@ def connect(
             )
         credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     for name, label, secret in CREDENTIAL_FIELDS[source]:
-        if name == "access_token" and service_account is not None:
+        if from_json is not None or (name == "access_token" and service_account is not None):
             continue
         credentials[name] = click.prompt(label, hide_input=secret).strip()
     with runtime() as rt:
@@ -73,6 +88,20 @@ def connect(
                 f"{source} did not accept these credentials: {err}"
             ) from None
     click.echo(f"Connected {info.name} ({source}). Run `impact sync --team {team_id}` to backfill.")
+
+
+def _read_json(stream: TextIO) -> dict[str, object]:
+    """The credentials of `--from-json`: one JSON object, its keys the source's field names
+    (platform-apis.md); the values are never echoed."""
+    try:
+        found = json.load(stream)
+    except ValueError as err:
+        raise click.BadParameter(
+            f"is not JSON ({err.__class__.__name__})", param_hint="--from-json"
+        ) from None
+    if not isinstance(found, dict):
+        raise click.BadParameter("must be one JSON object", param_hint="--from-json")
+    return {str(k): v.strip() if isinstance(v, str) else v for k, v in found.items()}
 
 
 @click.command()

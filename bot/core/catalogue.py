@@ -269,6 +269,21 @@ SOURCE_ALIASES: dict[str, dict[str, str]] = {
         "share_count": "shares",
         "follower_count": "followers",
     },
+    "pinterest": {
+        "IMPRESSION": "impressions",
+        "SAVE": "saves",
+        "PIN_CLICK": "clicks",
+        "OUTBOUND_CLICK": "link_clicks",
+    },
+    "threads": {
+        "views": "impressions",
+        "likes": "reactions",
+        "replies": "comments",
+        "reposts": "shares",
+        "quotes": "shares",
+        "shares": "shares",
+        "clicks": "link_clicks",
+    },
     "ga4": {
         "keyEvents": "conversions",
         "conversions": "conversions",

@@ -34,6 +34,8 @@ SOURCES = (
     "x",
     "youtube",
     "tiktok",
+    "pinterest",
+    "threads",
     "ga4",
     "meta_ads",
     "stripe",

@@ -115,4 +115,6 @@ def test_a_source_provides_what_is_derived_from_what_it_stores():
     assert provides("instagram", "engagement_rate") and provides("youtube", "interactions")
     assert not provides("linkedin", "ctr")  # no link clicks at page level
     assert not provides("youtube", "engagement_rate")  # neither reach nor impressions daily
-    assert provides("ga4", "signups") and not provides("x", "reactions")
+    assert provides("ga4", "signups") and not provides("meta_ads", "reactions")  # no connector
+    assert provides("x", "reactions") and provides("pinterest", "interactions")  # saves
+    assert provides("threads", "engagement_rate") and not provides("tiktok", "ctr")

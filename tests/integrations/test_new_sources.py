@@ -1,4 +1,4 @@
-"""LinkedIn pages and YouTube through the real HTTP path into the database, against a local
+"""LinkedIn pages, YouTube, TikTok, Pinterest, Threads and X through the real HTTP path into the database, against a local
 stand-in that answers like the platform from `tests/fixtures/<source>/` (filtering each
 fixture to the range asked, as the APIs do). Every test runs for both sources: the stored
 points equal the fixtures' values; an interrupted sync resumed equals an uninterrupted one;
@@ -219,6 +219,214 @@ def youtube_expected() -> set[tuple[str, date, float]]:
     return points | levels(final, _yt_gains())
 
 
+# --- TikTok ------------------------------------------------------------------------------
+TT_TOKEN = "act.ttSecretToken0123456789abcdefghij"
+TT_CREDS = {"access_token": TT_TOKEN}
+TT_METRICS = {
+    "view_count": "views",
+    "like_count": "reactions",
+    "comment_count": "comments",
+    "share_count": "shares",
+}
+TT_PAGE = 2  # TikTok may answer fewer videos than max_count: the stand-in pages by two
+
+
+def tiktok_routes(api: StandIn, world: World) -> None:
+    def videos(call: Call) -> Reply:
+        cursor = call.json()["cursor"]
+        body = fixture("tiktok/videos.json")
+        older = [v for v in body["data"]["videos"] if v["create_time"] * 1000 < cursor]
+        page = older[:TT_PAGE]
+        body["data"] = {
+            "videos": page,
+            "cursor": page[-1]["create_time"] * 1000 if page else cursor,
+            "has_more": len(older) > TT_PAGE,
+        }
+        return Reply(200, body)
+
+    api.route("GET", "/v2/user/info/", json_file("tiktok/user_info.json"))
+    api.route("POST", "/v2/video/list/", lambda call: world.answer("daily", call, videos))
+
+
+def tiktok_expected() -> set[tuple[str, date, float]]:
+    sums: dict[tuple[str, date], float] = {}
+    for video in fixture("tiktok/videos.json")["data"]["videos"]:
+        day = datetime.fromtimestamp(video["create_time"], UTC).date()
+        if FIRST <= day <= LAST:
+            for name, metric in TT_METRICS.items():
+                sums[(metric, day)] = sums.get((metric, day), 0.0) + video[name]
+    return {(metric, day, value) for (metric, day), value in sums.items()}
+
+
+# --- Pinterest ---------------------------------------------------------------------------
+PI_TOKEN = "pina_piSecretToken0123456789abcdefghij"
+PI_CREDS = {"access_token": PI_TOKEN}
+PI_METRICS = {
+    "IMPRESSION": "impressions",
+    "SAVE": "saves",
+    "PIN_CLICK": "clicks",
+    "OUTBOUND_CLICK": "link_clicks",
+}
+
+
+def pinterest_routes(api: StandIn, world: World) -> None:
+    def account(call: Call) -> Reply:
+        first = date.fromisoformat(call.query["start_date"][0])
+        last = date.fromisoformat(call.query["end_date"][0])
+        assert (last - first).days < 90 and last <= world.today  # Pinterest's window
+        body = fixture("pinterest/account_analytics.json")
+        body["all"]["daily_metrics"] = [
+            d
+            for d in body["all"]["daily_metrics"]
+            if first <= date.fromisoformat(d["date"]) <= last
+        ]
+        return Reply(200, body)
+
+    def pins(call: Call) -> Reply:
+        page = "pins_page2" if call.query.get("bookmark") else "pins_page1"
+        return json_file(f"pinterest/{page}.json")
+
+    def pin(call: Call) -> Reply:
+        pin_id = call.path.split("/")[3]
+        totals = fixture("pinterest/pin_totals.json")[pin_id]
+        return Reply(200, {"all": {"daily_metrics": [], "summary_metrics": totals}})
+
+    api.route("GET", "/v5/user_account", json_file("pinterest/user_account.json"))
+    api.route(
+        "GET", "/v5/user_account/analytics", lambda call: world.answer("daily", call, account)
+    )
+    api.route("GET", "/v5/pins", pins)
+    api.route("GET", re.compile(r"/v5/pins/\d+/analytics"), pin)
+
+
+def pinterest_expected() -> set[tuple[str, date, float]]:
+    return {
+        (PI_METRICS[name], date.fromisoformat(d["date"]), float(value))
+        for d in fixture("pinterest/account_analytics.json")["all"]["daily_metrics"]
+        if d["data_status"] == "READY"  # the fixture's last day is still PROCESSING
+        for name, value in d["metrics"].items()
+        if name in PI_METRICS
+    }
+
+
+# --- Threads -----------------------------------------------------------------------------
+TH_TOKEN = "THAAthSecretToken0123456789abcdefghij"
+TH_USER = "17841400000000001"
+TH_CREDS = {"user_id": TH_USER, "access_token": TH_TOKEN}
+TH_TOTALS = {"likes": "reactions", "replies": "comments", "reposts": "shares", "quotes": "shares"}
+
+
+def _th_day(end_time: str) -> date:
+    return date.fromisoformat(end_time[:10]) - timedelta(days=1)  # end_time closes the day
+
+
+def threads_routes(api: StandIn, world: World) -> None:
+    def insights(call: Call) -> Reply:
+        first = datetime.fromtimestamp(int(call.query["since"][0]), UTC).date()
+        until = datetime.fromtimestamp(int(call.query["until"][0]), UTC).date()
+        if call.query["metric"] == ["views"]:
+            body = fixture("threads/views.json")
+            series = body["data"][0]
+            series["values"] = [
+                v for v in series["values"] if first <= _th_day(v["end_time"]) < until
+            ]
+            return Reply(200, body)
+        assert until == first + timedelta(days=1)  # totals: one day a call
+        day = fixture("threads/day_totals.json").get(first.isoformat())
+        if day is None:
+            return Reply(200, {"data": []})
+        rows = [
+            {"name": name, "period": "day", "total_value": {"value": day[name]}}
+            for name in TH_TOTALS
+        ]
+        rows.append({"name": "clicks", "period": "day", "link_total_values": day["clicks"]})
+        return Reply(200, {"data": rows})
+
+    def posts(call: Call) -> Reply:
+        page = "threads_page2" if call.query.get("after") else "threads_page1"
+        return json_file(f"threads/{page}.json")
+
+    def media(call: Call) -> Reply:
+        media_id = call.path.split("/")[2]
+        return Reply(200, {"data": fixture("threads/media_insights.json")[media_id]})
+
+    api.route("GET", f"/v1.0/{TH_USER}", json_file("threads/user.json"))
+    api.route(
+        "GET",
+        f"/v1.0/{TH_USER}/threads_insights",
+        lambda call: world.answer("daily", call, insights),
+    )
+    api.route("GET", f"/v1.0/{TH_USER}/threads", posts)
+    api.route("GET", re.compile(r"/v1\.0/\d+/insights"), media)
+
+
+def threads_expected() -> set[tuple[str, date, float]]:
+    sums: dict[tuple[str, date], float] = {}
+    for value in fixture("threads/views.json")["data"][0]["values"]:
+        sums[("impressions", _th_day(value["end_time"]))] = float(value["value"])
+    for day, totals in fixture("threads/day_totals.json").items():
+        when = date.fromisoformat(day)
+        for name, metric in TH_TOTALS.items():
+            sums[(metric, when)] = sums.get((metric, when), 0.0) + totals[name]
+        sums[("link_clicks", when)] = float(sum(c["value"] for c in totals["clicks"]))
+    return {(metric, day, value) for (metric, day), value in sums.items()}
+
+
+# --- X -----------------------------------------------------------------------------------
+X_TOKEN = "xUserSecretToken0123456789abcdefghij"
+X_USER = "1500000000000000001"
+X_CREDS = {"user_id": X_USER, "access_token": X_TOKEN}
+X_PUBLIC = {
+    "impression_count": "impressions",
+    "like_count": "reactions",
+    "reply_count": "comments",
+    "retweet_count": "shares",
+    "quote_count": "shares",
+    "bookmark_count": "saves",
+}
+X_PAGE = 2  # the stand-in pages by two whatever max_results says
+
+
+def _x_time(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def x_routes(api: StandIn, world: World) -> None:
+    def tweets(call: Call) -> Reply:
+        start = _x_time(call.query["start_time"][0])
+        end = _x_time(call.query["end_time"][0])
+        private = "non_public_metrics" in call.query["tweet.fields"][0]
+        if private and start.date() < world.today - timedelta(days=31):
+            return Reply(400, {"title": "Invalid Request", "detail": "non_public_metrics"})
+        body = fixture("x/tweets.json")
+        found = [p for p in body["data"] if start <= _x_time(p["created_at"]) < end]
+        if not private:
+            for post in found:
+                del post["non_public_metrics"]
+        at = int(call.query.get("pagination_token", ["0"])[0])
+        page = found[at : at + X_PAGE]
+        meta = {"result_count": len(page)}
+        if at + X_PAGE < len(found):
+            meta["next_token"] = str(at + X_PAGE)
+        return Reply(200, {"data": page, "meta": meta} if page else {"meta": meta})
+
+    api.route("GET", f"/2/users/{X_USER}", json_file("x/user.json"))
+    api.route("GET", f"/2/users/{X_USER}/tweets", lambda call: world.answer("daily", call, tweets))
+
+
+def x_expected() -> set[tuple[str, date, float]]:
+    sums: dict[tuple[str, date], float] = {}
+    for post in fixture("x/tweets.json")["data"]:
+        day = _x_time(post["created_at"]).date()
+        if not FIRST <= day <= LAST:
+            continue
+        numbers = [(X_PUBLIC[n], v) for n, v in post["public_metrics"].items() if n in X_PUBLIC]
+        numbers.append(("link_clicks", post["non_public_metrics"]["url_link_clicks"]))
+        for metric, value in numbers:
+            sums[(metric, day)] = sums.get((metric, day), 0.0) + value
+    return {(metric, day, value) for (metric, day), value in sums.items()}
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -253,6 +461,65 @@ SOURCES = {
         youtube_expected,
         json_file("youtube/error_401.json", status=401),
         json_file("youtube/error_quota.json", status=403),
+        "River Keepers",
+    ),
+    "tiktok": Source(
+        "tiktok",
+        TT_CREDS,
+        TT_TOKEN,
+        1,
+        tiktok_routes,
+        tiktok_expected,
+        json_file("tiktok/error_401.json", status=401),
+        # TikTok's window is a minute; a reset signal an hour away must stop the sync too
+        json_file("tiktok/error_429.json", status=429, **{"Retry-After": "3600"}),
+        "River Keepers",
+    ),
+    "pinterest": Source(
+        "pinterest",
+        PI_CREDS,
+        PI_TOKEN,
+        2,
+        pinterest_routes,
+        pinterest_expected,
+        json_file("pinterest/error_401.json", status=401),
+        json_file("pinterest/error_429.json", status=429, **{"Retry-After": "3600"}),
+        "River Keepers",
+    ),
+    "threads": Source(
+        "threads",
+        TH_CREDS,
+        TH_TOKEN,
+        1,
+        threads_routes,
+        threads_expected,
+        json_file("threads/error_401.json", status=401),
+        # Meta's own reset signal: minutes until the app may call again
+        json_file(
+            "threads/error_limit.json",
+            status=400,
+            **{
+                "X-Business-Use-Case-Usage": json.dumps(
+                    {TH_USER: [{"estimated_time_to_regain_access": 60}]}
+                )
+            },
+        ),
+        "riverkeepers",
+    ),
+    "x": Source(
+        "x",
+        X_CREDS,
+        X_TOKEN,
+        1,
+        x_routes,
+        x_expected,
+        json_file("x/error_401.json", status=401),
+        # X's reset signal: the window reopens an hour from now (epoch seconds)
+        json_file(
+            "x/error_429.json",
+            status=429,
+            **{"x-rate-limit-reset": str(int(datetime.now(UTC).timestamp()) + 3600)},
+        ),
         "River Keepers",
     ),
 }
@@ -413,11 +680,52 @@ def test_posts_carry_lifetime_numbers_and_permalinks(platform):
         )
         assert posts["urn:li:ugcPost:7390000000000000002"].shares == 4
         assert [c.query["start"] for c in api.calls("GET", "/rest/posts")] == [["0"], ["2"]]
-    else:
+    elif source.name == "youtube":
         newest = posts["vRiver003"]
         assert newest.permalink == "https://www.youtube.com/watch?v=vRiver003"
         assert (newest.impressions, newest.reactions, newest.comments) == (5000, 200, 12)
         assert len(api.calls("GET", "/youtube/v3/playlistItems")) == 2
+    elif source.name == "tiktok":
+        newest = posts["7440000000000000004"]
+        assert newest.permalink == "https://www.tiktok.com/@riverkeepers/video/7440000000000000004"
+        assert (newest.impressions, newest.reactions, newest.comments, newest.shares) == (
+            5000,
+            200,
+            12,
+            9,
+        )
+        cursors = [c.json()["cursor"] for c in api.calls("POST", "/v2/video/list/")]
+        assert cursors[0] == int(datetime(2026, 11, 21, tzinfo=UTC).timestamp() * 1000)
+    elif source.name == "pinterest":
+        newest = posts["1130000000000000404"]
+        assert newest.permalink == "https://www.pinterest.com/pin/1130000000000000404/"
+        assert (newest.impressions, newest.saves, newest.clicks, newest.link_clicks) == (
+            4200,
+            61,
+            130,
+            44,
+        )
+        assert len(api.calls("GET", "/v5/pins")) == 2
+    elif source.name == "threads":
+        newest = posts["18050000000000004"]
+        assert newest.permalink == "https://www.threads.net/@riverkeepers/post/DRiver004"
+        assert (newest.impressions, newest.reactions, newest.comments, newest.shares) == (
+            5000,
+            200,
+            12,
+            18,  # reposts + quotes + shares
+        )
+        assert len(api.calls("GET", f"/v1.0/{TH_USER}/threads")) == 2
+    elif source.name == "x":
+        newest = posts["1860000000000000005"]
+        assert newest.permalink == "https://x.com/i/web/status/1860000000000000005"
+        assert (newest.impressions, newest.reactions, newest.shares, newest.link_clicks) == (
+            5000,
+            200,
+            9,  # retweets + quotes
+            41,
+        )
+        assert len(api.calls("GET", f"/2/users/{X_USER}/tweets")) >= 2  # paged by next_token
     assert len(posts) == 3
 
 
@@ -474,3 +782,42 @@ def test_slash_connect_opens_the_token_form_and_connects(harness, name):  # noqa
         harness.interaction(_submission(source))
         done = wait_for(lambda: harness.slack.requests("views.update"))
     assert f"Connected *{source.account}*" in str(done[0]["view"]["blocks"])
+
+
+def test_x_without_a_paid_tier_says_so():
+    with StandIn() as api:
+        api.route("GET", f"/2/users/{X_USER}", json_file("x/error_403_tier.json", status=403))
+        connector = CONNECTORS["x"](SourceConfig(base_url=api.url))
+        with pytest.raises(Exception, match="paid X API tier") as raised:
+            connector.check(Credentials(X_CREDS))
+    assert X_TOKEN not in str(raised.value)
+    assert len(api.calls()) == 1  # a refusal, not retried
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_impact_connect_from_json_reads_the_fields_of_platform_apis(tmp_path, name):
+    source = SOURCES[name]
+    with StandIn() as api:
+        source.routes(api, World())
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "IMPACT_SECRET_KEY": generate_key(),
+            f"IMPACT_{name.upper()}_BASE_URL": api.url,
+            "IMPACT_LOG_LEVEL": "WARNING",
+        }
+        args = ["connect", name, "--team", "T1", "--from-json", "-"]
+        result = CliRunner().invoke(main, args, input=json.dumps(source.creds), env=env)
+        missing = CliRunner().invoke(main, args, input="{}", env=env)
+        not_json = CliRunner().invoke(main, args, input="access_token=x", env=env)
+    assert result.exit_code == 0, result.output
+    assert f"Connected {source.account} ({name})" in result.output
+    assert source.token not in result.output
+    assert missing.exit_code != 0 and not_json.exit_code != 0
+    assert "is not JSON" in not_json.output
+
+
+def test_impact_connect_help_lists_each_sources_fields():
+    result = CliRunner().invoke(main, ["connect", "--help"], terminal_width=400)
+    assert result.exit_code == 0
+    assert "x: user_id, access_token" in " ".join(result.output.split())
+    assert "--from-json" in result.output
