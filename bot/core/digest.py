@@ -33,6 +33,7 @@ from bot.core.insights import (
     Insight,
     Thresholds,
     amount,
+    judge_series,
     judge_week,
     metric_label,
     pct,
@@ -43,7 +44,7 @@ from bot.core.model import PostRecord
 from bot.core.money import DEFAULT_CURRENCY, format_money
 from bot.core.periods import IsoWeek, trailing_weeks
 from bot.core.progress import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, Evaluation
-from bot.core.stats import Stat, judge
+from bot.core.stats import Stat
 
 CHART_WEEKS = 12
 #: Weeks of weekly series the digest needs before its week: 12 of history for the week
@@ -350,15 +351,7 @@ def compose_digest(
 
 
 def _stat(frame: Frame, platform: str, metric: str, t: Thresholds) -> Stat:
-    return judge(
-        frame.get(platform, metric),
-        frame.week,
-        count=not frame.is_money(metric) and metric != REPLY_HOURS,
-        sigmas=t.noise_sigmas,
-        history_weeks=t.history_weeks,
-        baseline_weeks=t.baseline_weeks,
-        min_history=t.min_history,
-    )
+    return judge_series(frame, platform, metric, t)
 
 
 def _ratio_stat(

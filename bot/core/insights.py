@@ -192,6 +192,19 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def judge_series(frame: Frame, platform: str, metric: str, t: Thresholds) -> Stat:
+    """One series of the frame judged for the frame's week with the team's thresholds."""
+    return judge(
+        frame.get(platform, metric),
+        frame.week,
+        count=not frame.is_money(metric) and metric != REPLY_HOURS,
+        sigmas=t.noise_sigmas,
+        history_weeks=t.history_weeks,
+        baseline_weeks=t.baseline_weeks,
+        min_history=t.min_history,
+    )
+
+
 # --- the judge --------------------------------------------------------------------------------
 
 
@@ -202,16 +215,8 @@ class _Judge:
     currency: str
     team: str = ""
 
-    def stat(self, platform: str, metric: str, week: IsoWeek | None = None) -> Stat:
-        return judge(
-            self.frame.get(platform, metric),
-            week or self.frame.week,
-            count=not self.frame.is_money(metric) and metric != REPLY_HOURS,
-            sigmas=self.t.noise_sigmas,
-            history_weeks=self.t.history_weeks,
-            baseline_weeks=self.t.baseline_weeks,
-            min_history=self.t.min_history,
-        )
+    def stat(self, platform: str, metric: str) -> Stat:
+        return judge_series(self.frame, platform, metric, self.t)
 
     def outcomes_of(self, platform: str) -> list[str]:
         """Judged outcomes attributed to `platform` (all of them for ALL)."""

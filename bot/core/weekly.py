@@ -50,15 +50,3 @@ def _derive_interactions(series: dict[tuple[str, str], Series]) -> None:
             for week, value in part.items():
                 total[week] += value
         series[(platform, "interactions")] = dict(total)
-
-
-def change(current: float, baseline: float) -> float | None:
-    """Relative change, None when the baseline is zero (no meaningful percentage)."""
-    if baseline == 0:
-        return None
-    return (current - baseline) / baseline
-
-
-def mean(values: Iterable[float]) -> float:
-    items = list(values)
-    return sum(items) / len(items) if items else 0.0
