@@ -91,6 +91,21 @@ class SourceError(ConnectorError):
         return f"{source} refused a request: {self}; {action}"
 
 
+class DoNotRetry(SourceError):
+    """The source said this request must not be sent again, whatever its status (Stripe's
+    `Stripe-Should-Retry: false`, even on a 429)."""
+
+
+class BadCredential(ConnectorError):
+    """A credential field holds a value the source cannot use (a typo in the form, the prompt
+    or the JSON file); the message names the field and the values it takes."""
+
+    action = "run `/impact connect {source}` (or `impact connect {source}`) again with it fixed."
+
+    def user_hint(self, source: str) -> str:
+        return f"{self}; {self.action.format(source=source)}"
+
+
 class MetricRefused(SourceError):
     """The source refused one metric (retired, or withheld for this item): that metric is
     skipped with a warning and the rest of the sync goes on."""

@@ -31,6 +31,8 @@ class HttpConnector:
     base_url: ClassVar[str]
     #: The credential fields, in the order they are asked.
     fields: ClassVar[tuple[Field, ...]]
+    #: The fields a person may leave empty (the source has a default for them).
+    optional: ClassVar[frozenset[str]] = frozenset()
     classify: ClassVar[Classifier] = staticmethod(default_classifier)
     #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
     metrics: ClassVar[frozenset[str] | None] = None

@@ -41,6 +41,7 @@ from bot.logconfig import scrub
 from integrations.base import (
     BadResponse,
     ConnectorError,
+    DoNotRetry,
     RateLimited,
     SourceConfig,
     SourceError,
@@ -216,7 +217,7 @@ class HttpClient:
                 )
                 return None, problem
         problem = self.classify(status, body, response)
-        if status == 429 and not isinstance(problem, RateLimited):
+        if status == 429 and not isinstance(problem, RateLimited | DoNotRetry):
             problem = RateLimited(f"{self.source} rate limited (HTTP 429)", retry_after)
         if isinstance(problem, RateLimited) and retry_after is not None:
             problem.retry_after = retry_after  # the answer's own header says best

@@ -44,8 +44,10 @@ from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint
 from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
+    BadCredential,
     BadResponse,
     ConnectorError,
+    DoNotRetry,
     RateLimited,
     SourceError,
     SourceUnavailable,
@@ -90,7 +92,7 @@ def classify(status: int, body: Any, response: requests.Response) -> ConnectorEr
     if status < 400:
         return None
     if should_retry == "false":
-        return SourceError(f"Stripe error (HTTP {status}, not retryable): {message}", status)
+        return DoNotRetry(f"Stripe error (HTTP {status}, not retryable): {message}", status)
     if status == 429:
         return RateLimited("Stripe rate limited (HTTP 429)", None)
     if should_retry == "true" or status >= 500:
@@ -138,6 +140,7 @@ class StripeConnector(HttpConnector):
             False,
         ),
     )
+    optional = frozenset({"outcome", "metadata_keys"})
 
     def __init__(self, config: Any) -> None:
         super().__init__(config)
@@ -238,8 +241,14 @@ class StripeConnector(HttpConnector):
 
 
 def _outcome(creds: Credentials) -> str:
+    """`orders` (the default) or `donations`; anything else is refused at connect time rather
+    than silently counted as orders."""
     outcome = str(creds.get("outcome") or "orders").strip().lower()
-    return outcome if outcome in OUTCOMES else "orders"
+    if outcome not in OUTCOMES:
+        raise BadCredential(
+            f"`outcome` is {outcome!r}, and a Stripe payment is one of: {', '.join(OUTCOMES)}"
+        )
+    return outcome
 
 
 def _metadata_keys(creds: Credentials) -> tuple[str, ...]:

@@ -65,6 +65,9 @@ class Connection(SQLModel, table=True):
     last_sync_at: datetime | None = None
     #: Opaque per-source resume point (ISO date of the last complete day, or a cursor).
     sync_cursor: str | None = Field(default=None, max_length=255)
+    #: ISO 4217 code of the money this connection reports (Stripe, Shopify, ads), None when
+    #: it reports none or its amounts are in the team's currency by definition (CSV).
+    currency: str | None = Field(default=None, max_length=3)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import bindparam, case, func, literal, select
+from sqlalchemy import and_, bindparam, case, func, literal, not_, select
 from sqlmodel import Session
 
+from bot.core import catalogue
 from bot.core.model import DateRange
-from storage.tables import MetricPointRow
+from storage.tables import Connection, MetricPointRow, Team
 
 _P = MetricPointRow.__table__.c
 # Statements built once: the hot reads of a slash command skip SQLAlchemy's per-call
@@ -38,14 +42,79 @@ _TWO_RANGES = (
 )
 
 
+#: Catalogue metrics that are amounts of money (what a source reports in its own currency).
+MONEY_METRICS = tuple(sorted(name for name, m in catalogue.METRICS.items() if m.money))
+
+
+@dataclass(frozen=True)
+class Apart:
+    """The rows a team's sums leave out: the money of connections whose currency is not the
+    team's (Impact converts no currency, so it never adds euros to dollars).
+    `connections` maps each such connection's id to (its name, its currency)."""
+
+    connections: dict[int, tuple[str, str]]
+    metrics: tuple[str, ...] = MONEY_METRICS
+
+    def keep(self) -> Any:
+        """The WHERE clause that leaves those rows out."""
+        return not_(and_(_P.connection_id.in_(list(self.connections)), _P.metric.in_(self.metrics)))
+
+
+def apart_money(session: Session, team_id: str) -> Apart | None:
+    """The team's connections whose money is in another currency than the team's, or None
+    (the usual case: one currency, nothing left out). A team with no currency set yet
+    takes the first money source's (the sync sets it), so nothing is apart until then."""
+    team = session.get(Team, team_id)
+    stored = json.loads(team.settings_json or "{}") if team else {}
+    mine = str(stored.get("currency") or "").upper() if isinstance(stored, dict) else ""
+    if not mine:
+        return None
+    rows = session.execute(
+        select(Connection.id, Connection.display_name, Connection.source, Connection.currency)
+        .where(Connection.team_id == team_id, Connection.currency.is_not(None))  # type: ignore[union-attr]
+        .order_by(Connection.id)
+    ).all()
+    foreign = {
+        int(cid): (name or source, str(currency).upper())
+        for cid, name, source, currency in rows
+        if str(currency).upper() != mine
+    }
+    return Apart(foreign) if foreign else None
+
+
+def apart_totals(
+    session: Session, team_id: str, apart: Apart, days: DateRange
+) -> dict[tuple[int, str], float]:
+    """Sums of the money left apart, per (connection id, metric), over `days`."""
+    query = (
+        select(_P.connection_id, _P.metric, func.sum(_P.value))
+        .where(
+            _P.team_id == team_id,
+            _P.day >= days.start,
+            _P.day <= days.end,
+            _P.connection_id.in_(list(apart.connections)),
+            _P.metric.in_(apart.metrics),
+        )
+        .group_by(_P.connection_id, _P.metric)
+    )
+    return {(int(cid), metric): float(total) for cid, metric, total in session.execute(query)}
+
+
 def daily_totals(
-    session: Session, team_id: str, days: DateRange, metrics: Iterable[str] | None = None
+    session: Session,
+    team_id: str,
+    days: DateRange,
+    metrics: Iterable[str] | None = None,
+    apart: Apart | None = None,
 ) -> list[tuple[date, str, str, float]]:
-    """(day, platform, metric, sum of value) for one team over `days` (inclusive)."""
+    """(day, platform, metric, sum of value) for one team over `days` (inclusive), without
+    the rows `apart` names."""
     params: dict[str, object] = {"team": team_id, "start": days.start, "end": days.end}
     if metrics is not None:
         params["metrics"] = list(metrics)
     query = _DAILY if metrics is None else _DAILY_ONLY
+    if apart is not None:
+        query = query.where(apart.keep())
     return [
         (day, platform, metric, float(total))
         for day, platform, metric, total in session.execute(query, params)
@@ -53,11 +122,16 @@ def daily_totals(
 
 
 def totals_of_two_ranges(
-    session: Session, team_id: str, first: DateRange, second: DateRange, metrics: Iterable[str]
+    session: Session,
+    team_id: str,
+    first: DateRange,
+    second: DateRange,
+    metrics: Iterable[str],
+    apart: Apart | None = None,
 ) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
     """Sums of `metrics` per (platform, metric) over two day ranges (a period and the one
     before it, say), in one scan of the span they cover. Days between them count in neither;
-    where the ranges overlap, a day counts in the first."""
+    where the ranges overlap, a day counts in the first. The rows `apart` names are left out."""
     span = first.cover(second)
     params = {
         "team": team_id,
@@ -70,17 +144,23 @@ def totals_of_two_ranges(
         "metrics": list(metrics),
     }
     found: dict[str, dict[tuple[str, str], float]] = {"a": {}, "b": {}}
-    for label, platform, metric, total in session.execute(_TWO_RANGES, params):
+    query = _TWO_RANGES if apart is None else _TWO_RANGES.where(apart.keep())
+    for label, platform, metric, total in session.execute(query, params):
         if label is not None:
             found[label][(platform, metric)] = float(total)
     return found["a"], found["b"]
 
 
 def metric_sum(
-    session: Session, team_id: str, metrics: Iterable[str], platform: str | None, days: DateRange
+    session: Session,
+    team_id: str,
+    metrics: Iterable[str],
+    platform: str | None,
+    days: DateRange,
+    apart: Apart | None = None,
 ) -> tuple[float, int]:
     """(sum, rows) of `metrics` for one team over `days`; `platform` None = every platform
-    (unattributed outcomes included)."""
+    (unattributed outcomes included); without the rows `apart` names."""
     table = MetricPointRow.__table__.c
     query = select(func.coalesce(func.sum(table.value), 0.0), func.count()).where(
         table.team_id == team_id,
@@ -90,6 +170,8 @@ def metric_sum(
     )
     if platform is not None:
         query = query.where(table.platform == platform)
+    if apart is not None:
+        query = query.where(apart.keep())
     total, rows = session.execute(query).one()
     return float(total), int(rows)
 

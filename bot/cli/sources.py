@@ -20,7 +20,7 @@ from bot.services.digest import today_in
 from bot.services.sync import SyncReport, sync_team
 from bot.services.webhooks import create_feed
 from integrations.base import ConnectorError
-from integrations.registry import CREDENTIAL_FIELDS
+from integrations.registry import CREDENTIAL_FIELDS, OPTIONAL_FIELDS
 from storage.db import session_scope
 from storage.tables import Team
 
@@ -78,6 +78,11 @@ def connect(
         credentials["key_events"] = dict(pair.split("=", 1) for pair in key_events)
     for name, label, secret in CREDENTIAL_FIELDS[source]:
         if from_json is not None or (name == "access_token" and service_account is not None):
+            continue
+        if name in OPTIONAL_FIELDS[source]:  # Enter leaves it to the source's default
+            value = click.prompt(f"{label} [optional]", default="", show_default=False)
+            if value.strip():
+                credentials[name] = value.strip()
             continue
         credentials[name] = click.prompt(label, hide_input=secret).strip()
     with runtime() as rt:

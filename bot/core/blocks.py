@@ -126,9 +126,10 @@ def action_text(digest: Digest) -> str:
 def render_quiet(digest: Digest) -> dict[str, Any]:
     """The short message for a week with no data at all."""
     text = f"Impact digest · {digest.label}: {digest.headline.text}"
+    apart = [context(f":currency_exchange: {escape(line)}") for line in digest.apart_lines()]
     return {
         "text": text,
-        "blocks": [section(f":zzz: {escape(text)}"), context(GOAL_PROMPT)],
+        "blocks": [section(f":zzz: {escape(text)}"), *apart, context(GOAL_PROMPT)],
     }
 
 
@@ -330,6 +331,8 @@ def _footer(digest: Digest) -> list[dict[str, Any]]:
         status = connection_status(c.source, c.health, c.last_sync, c.hint)
         items.append(f"{state} {escape(c.name)} · {escape(status)}")
     blocks = [DIVIDER]
+    for text in digest.apart_lines():
+        blocks.append(context(f":currency_exchange: {escape(text)}"))
     line = standing_line(digest)
     if line:
         blocks.append(context(f":pushpin: {line}"))

@@ -186,6 +186,48 @@ class Line:
 
 
 @dataclass(frozen=True)
+class ApartMoney:
+    """Money a connection reported in a currency that is not the team's. Impact converts no
+    currency: these amounts are in no total, no goal and no judgement; the digest shows them
+    apart and says so (issue 15: "two currencies in one team are shown apart and said")."""
+
+    source: str
+    currency: str
+    #: metric -> the digest week's sum; `previous` the week before's (absent: no data).
+    week: dict[str, float]
+    previous: dict[str, float] = field(default_factory=dict)
+
+    def text(self, team_currency: str) -> str:
+        parts = []
+        for metric in sorted(self.week, key=_apart_order):
+            part = f"{metric_label(metric)} {format_money(self.week[metric], self.currency)}"
+            if metric in self.previous:
+                before = format_money(self.previous[metric], self.currency)
+                part += f" (week before {before})"
+            parts.append(part)
+        amounts = ", ".join(parts) if parts else "nothing this week"
+        return (
+            f"{self.source} reports money in {self.currency}, the team's currency is "
+            f"{team_currency}: {amounts}. Not converted, so left out of totals, goals and "
+            f"the judgement (`/impact settings currency {self.currency}` if it should be the "
+            "team's)."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "currency": self.currency,
+            "week": {m: round(v, 2) for m, v in sorted(self.week.items())},
+            "previous": {m: round(v, 2) for m, v in sorted(self.previous.items())},
+        }
+
+
+def _apart_order(metric: str) -> tuple[int, str]:
+    order = ("revenue", "donations", "refunds", "spend")
+    return (order.index(metric) if metric in order else len(order), metric)
+
+
+@dataclass(frozen=True)
 class Digest:
     team: str
     channel: str
@@ -209,6 +251,8 @@ class Digest:
     is_empty: bool = False
     money: frozenset[str] = frozenset()
     holidays: tuple[str, ...] = ()
+    #: Money in other currencies than the team's, shown apart (usually none).
+    apart: tuple[ApartMoney, ...] = ()
 
     @property
     def label(self) -> str:
@@ -234,9 +278,14 @@ class Digest:
     def is_money(self, metric: str) -> bool:
         return metric in self.money
 
+    def apart_lines(self) -> list[str]:
+        """One sentence per connection whose money is in another currency."""
+        return [a.text(self.currency) for a in self.apart]
+
     def to_json(self) -> dict[str, Any]:
-        """Exactly product.md's shape (extra numbers live inside the items)."""
-        return {
+        """Exactly product.md's shape (extra numbers live inside the items), plus
+        `other_currencies` only when a connection's money is in another currency."""
+        shape = {
             "team": self.team,
             "channel": self.channel,
             "period": {"start": self.week.start.isoformat(), "end": self.week.end.isoformat()},
@@ -249,6 +298,9 @@ class Digest:
             "platforms": [p.to_json() for p in self.platforms],
             "totals": self.totals.to_json() if self.totals else {},
         }
+        if self.apart:
+            shape["other_currencies"] = [a.to_json() for a in self.apart]
+        return shape
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -268,9 +320,11 @@ def compose_digest(
     custom_kinds: Mapping[str, Kind] | None = None,
     currency: str = DEFAULT_CURRENCY,
     holidays: Sequence[str] = (),
+    apart: Sequence[ApartMoney] = (),
 ) -> Digest:
     """The digest of `week` from weekly sums keyed (platform, metric), platform '' for
-    unattributed outcomes, covering at least the SERIES_WEEKS weeks before `week`."""
+    unattributed outcomes, covering at least the SERIES_WEEKS weeks before `week`. `apart`:
+    money in other currencies, already left out of `series` and `goals`."""
     goal_metrics = [g.spec.metric for g in goals]
     frames = [
         build_frame(
@@ -344,6 +398,7 @@ def compose_digest(
         is_empty=empty and not any(g.evaluation.status == MET for g in goals),
         money=frame.money,
         holidays=tuple(holidays),
+        apart=tuple(apart),
     )
 
 

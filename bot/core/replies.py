@@ -531,9 +531,13 @@ def weekday_name(index: int) -> str:
 
 
 def connect_modal(
-    source: str, fields: Sequence[tuple[str, str, bool]], channel_id: str = ""
+    source: str,
+    fields: Sequence[tuple[str, str, bool]],
+    channel_id: str = "",
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """The form behind `/impact connect <source>`: one input per credential field."""
+    """The form behind `/impact connect <source>`: one input per credential field (Slack
+    marks the `optional` ones so and lets them be left empty)."""
     return {
         "type": "modal",
         "callback_id": "connect_modal",
@@ -554,6 +558,7 @@ def connect_modal(
                     "block_id": name,
                     "label": {"type": "plain_text", "text": label[:2000]},
                     "element": {"type": "plain_text_input", "action_id": "value"},
+                    "optional": name in optional,
                 }
                 for name, label, _secret in fields
             ],

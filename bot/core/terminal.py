@@ -38,6 +38,7 @@ def render_text(digest: Digest, colour: bool = False) -> str:
     out.append(paint(f"Impact digest · {digest.label}", "bold"))
     out.append(paint(digest.headline.text, "cyan"))
     if digest.is_empty:
+        out.extend(paint(line.replace("`", ""), "yellow") for line in digest.apart_lines())
         return "\n".join(out) + "\n"
     if digest.action:
         owner = f" ({digest.action.owner})" if digest.action.owner else ""
@@ -127,6 +128,8 @@ def render_text(digest: Digest, colour: bool = False) -> str:
             )
 
     out.append("")
+    for text in digest.apart_lines():
+        out.append(paint(text.replace("`", ""), "yellow"))
     standing = standing_line(digest)
     if standing:
         out.append(paint(standing.replace("`", ""), "dim"))

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.core.digest import SERIES_WEEKS, ConnectionLine, Digest, compose_digest
+from bot.core.digest import SERIES_WEEKS, ApartMoney, ConnectionLine, Digest, compose_digest
 from bot.core.insights import Thresholds
 from bot.core.model import DateRange, PostRecord
 from bot.core.money import DEFAULT_CURRENCY
@@ -22,7 +22,7 @@ from storage import goals as goal_store
 from storage.db import session_scope
 from storage.metrics import custom_kinds
 from storage.tables import Connection, PostRow, Team
-from storage.weekly import daily_totals
+from storage.weekly import Apart, apart_money, apart_totals, daily_totals
 
 HEALTH_HINTS = {
     "needs_reauth": "access expired, run `/impact connect {source}`",
@@ -46,7 +46,9 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
     with session_scope(engine) as session:
         team = session.get(Team, team_id)
         settings = json.loads(team.settings_json) if team and team.settings_json else {}
-        series = weekly_series(daily_totals(session, team_id, days))
+        apart = apart_money(session, team_id)
+        series = weekly_series(daily_totals(session, team_id, days, apart=apart))
+        apart_lines = _apart_lines(session, team_id, apart, week) if apart else []
         posts = _posts(session, team_id, week)
         goals = []
         for g in goal_store.active_goals(session, team_id, channel_id):
@@ -71,7 +73,27 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
         custom_kinds=kinds,
         currency=settings.get("currency") or DEFAULT_CURRENCY,
         holidays=holidays_in(week, settings.get("country")),
+        apart=apart_lines,
     )
+
+
+def _apart_lines(session: Session, team_id: str, apart: Apart, week: IsoWeek) -> list[ApartMoney]:
+    """Per connection whose money is in another currency: its sums of the week and the one
+    before, in its own currency."""
+    now = apart_totals(session, team_id, apart, DateRange(week.start, week.end))
+    before_week = week.shift(-1)
+    before = apart_totals(session, team_id, apart, DateRange(before_week.start, before_week.end))
+    lines = []
+    for cid, (name, currency) in apart.connections.items():
+        lines.append(
+            ApartMoney(
+                source=name,
+                currency=currency,
+                week={m: v for (c, m), v in now.items() if c == cid},
+                previous={m: v for (c, m), v in before.items() if c == cid},
+            )
+        )
+    return lines
 
 
 def team_thresholds(settings: dict) -> Thresholds:  # type: ignore[type-arg]

@@ -39,7 +39,7 @@ from storage import goals as goal_store
 from storage.db import session_scope
 from storage.metrics import custom_kinds, ensure_team
 from storage.tables import Goal, Team
-from storage.weekly import latest_level, metric_sum
+from storage.weekly import apart_money, latest_level, metric_sum
 
 WINDOW_WEEKS = 4
 
@@ -81,7 +81,10 @@ def _sum(
     cache = session.info.setdefault("goal_sums", {})
     key = (team_id, metrics, platform, days)
     if key not in cache:
-        cache[key] = metric_sum(session, team_id, list(metrics), platform, days)
+        aparts = session.info.setdefault("apart_money", {})
+        if team_id not in aparts:  # money in another currency is never summed in
+            aparts[team_id] = apart_money(session, team_id)
+        cache[key] = metric_sum(session, team_id, list(metrics), platform, days, aparts[team_id])
     return cache[key]
 
 

@@ -12,7 +12,7 @@ from bot.core.periods import period_ranges
 from bot.core.replies import MetricRow, MetricsReport
 from storage.db import session_scope
 from storage.metrics import custom_kinds
-from storage.weekly import daily_totals, totals_of_two_ranges
+from storage.weekly import apart_money, daily_totals, totals_of_two_ranges
 
 SHOWN = ("impressions", "reach", "interactions", "link_clicks", "followers")
 
@@ -46,12 +46,13 @@ def metrics_summary(
     current, previous = period_ranges(period, today)
     with session_scope(engine) as session:
         outcomes = catalogue.outcome_names(custom_kinds(session, team_id))
+        apart = apart_money(session, team_id)
         wanted = {*SHOWN, *catalogue.INTERACTION_PARTS, *outcomes}
         levels = sorted(m for m in wanted if catalogue.is_level(m))
         flows_now, flows_before = totals_of_two_ranges(
-            session, team_id, current, previous, sorted(wanted.difference(levels))
+            session, team_id, current, previous, sorted(wanted.difference(levels)), apart
         )
-        level_rows = daily_totals(session, team_id, current.cover(previous), levels)
+        level_rows = daily_totals(session, team_id, current.cover(previous), levels, apart)
     now = _with_levels_and_interactions(flows_now, level_rows, current)
     before = _with_levels_and_interactions(flows_before, level_rows, previous)
     shown = set(SHOWN).union(outcomes)

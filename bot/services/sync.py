@@ -178,6 +178,7 @@ def _agree_currency(
         team = session.get(Team, row.team_id) if row else None
         if team is None:
             return
+        row.currency = currency.upper()  # the digest keeps another currency's money apart
         stored = json.loads(team.settings_json or "{}")
         if not isinstance(stored, dict):
             return
@@ -187,7 +188,7 @@ def _agree_currency(
             log.warning("sync.currency_mismatch connection=%s source=%s", connection_id, source)
             warnings.add(
                 f"{source} reports amounts in {currency}, the team's currency is "
-                f"{stored['currency']}: they are not converted."
+                f"{stored['currency']}: they are not converted, and the digest shows them apart."
             )
 
 

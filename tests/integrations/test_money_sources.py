@@ -25,11 +25,16 @@ from sqlmodel import select
 
 from bot.bootstrap import Runtime
 from bot.cli import main
+from bot.core.blocks import render_digest
 from bot.core.model import Credentials, DateRange
+from bot.core.periods import last_complete_week
+from bot.core.terminal import render_text
 from bot.services.connections import connect, list_connections
+from bot.services.digest import build_digest
+from bot.services.goals import add_goal
 from bot.services.sync import sync_connection
 from bot.settings import Settings
-from integrations.base import SourceConfig, SyncWarnings
+from integrations.base import BadCredential, SourceConfig, SyncWarnings
 from integrations.registry import CONNECTORS
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
@@ -483,11 +488,13 @@ def test_donations_and_the_metadata_keys_the_team_names(world):
     assert stored(runtime, cid) == expected(outcome="donations")
 
 
-def test_stripe_should_retry_false_is_not_retried(world):
+@pytest.mark.parametrize("status", [500, 429])
+def test_stripe_should_retry_false_is_not_retried(world, status):
+    """Stripe's header decides over the status: even a 429 that says `false` is sent once."""
     stripe, api, runtime = world
     cid = connect(runtime, "T1", "stripe", CREDS).id
     stripe.broken["charges"] = lambda call: Reply(
-        500, {"error": {"type": "api_error", "message": "no"}}, {"Stripe-Should-Retry": "false"}
+        status, {"error": {"type": "api_error", "message": "no"}}, {"Stripe-Should-Retry": "false"}
     )
     before = len(api.calls())
     report = sync(runtime, cid)
@@ -531,3 +538,78 @@ def test_meta_ads_spend_is_per_platform_messenger_counting_for_facebook(ads):
     assert len(api.calls("GET", ADS_PATH)) == 5  # 45 rows, 10 a page
     assert all(c.headers["Authorization"] == f"Bearer {ADS_TOKEN}" for c in api.calls())
     assert team_currency(runtime, "T1") == "EUR"
+
+
+def test_money_in_another_currency_is_shown_apart_in_the_digest_and_never_summed(money):
+    """Issue 15 item 5: the team counts in GBP, the source in USD (Stripe) or EUR (ads). The
+    digest converts nothing: the source's money is in no total, no goal, no judgement, and a
+    line says so with the amounts in the source's own currency."""
+    source, _state, _api, runtime = money
+    cid = connect(runtime, "T1", source.name, source.creds).id
+    with session_scope(runtime.engine) as s:
+        s.get(Team, "T1").settings_json = json.dumps({"currency": "GBP"})
+    assert sync(runtime, cid).status == "ok"
+    add_goal(
+        runtime.engine,
+        team_id="T1",
+        channel_id="C1",
+        text="revenue +10% by Mar 31",
+        user_id="U1",
+        today=FIRST,
+    )
+    week = last_complete_week(TODAY + timedelta(days=2))  # Nov 16-22
+    money_metrics = {"revenue", "refunds", "donations", "spend"}
+
+    def sums(start: date, end: date) -> dict[str, float]:
+        found: dict[str, float] = defaultdict(float)
+        for metric, day, _platform, value in source.expected():
+            if metric in money_metrics and start <= day <= end:
+                found[metric] += value
+        return {m: round(v, 2) for m, v in found.items()}
+
+    digest = build_digest(runtime.engine, team_id="T1", channel_id=None, week=week)
+    data = digest.to_json()
+    before = week.shift(-1)
+    assert data["currency"] == "GBP"
+    assert data["other_currencies"] == [
+        {
+            "source": source.account,
+            "currency": source.currency,
+            "week": sums(week.start, week.end),
+            "previous": sums(before.start, before.end),
+        }
+    ]
+    assert sums(week.start, week.end)  # the fixtures do have money that week
+    summed = json.dumps([data["totals"], data["platforms"]])
+    assert not any(f'"{m}"' in summed for m in money_metrics)  # in no total, no line
+    [goal] = data["goals"]
+    assert goal["status"] == "no_data"  # no GBP revenue at all: the USD/EUR is not counted
+    said = json.dumps(render_digest(digest))
+    assert f"reports money in {source.currency}, the team's currency is GBP" in said
+    assert "Not converted" in render_text(digest)
+
+
+def test_an_unknown_outcome_is_refused_at_connect_and_nothing_is_stored(world):
+    _stripe, _api, runtime = world
+    with pytest.raises(BadCredential) as refused:
+        connect(runtime, "T1", "stripe", {**CREDS, "outcome": "sales"})
+    assert "'sales'" in str(refused.value) and "orders, donations" in str(refused.value)
+    assert list_connections(runtime.engine, "T1") == []
+
+
+def test_the_optional_fields_may_be_left_empty_at_the_prompt(tmp_path):
+    with StandIn() as api:
+        routes(api, Stripe())
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "IMPACT_SECRET_KEY": generate_key(),
+            "IMPACT_STRIPE_BASE_URL": api.url,
+            "IMPACT_LOG_LEVEL": "WARNING",
+        }
+        # the key, then Enter for the outcome and Enter for the metadata keys
+        result = CliRunner().invoke(
+            main, ["connect", "stripe", "--team", "T1"], input=f"{KEY}\n\n\n", env=env
+        )
+    assert result.exit_code == 0, result.output
+    assert "Connected Stripe (orders) (stripe)" in result.output
+    assert "[optional]" in result.output
