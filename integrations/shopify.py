@@ -243,9 +243,10 @@ class ShopifyConnector(HttpConnector):
         return body
 
     def _wait_for_budget(self, query: str) -> None:
-        """Wait until the bucket holds what `query` asked for last time (a query not asked
-        yet in this sync is sent: its first answer says its cost)."""
-        requested = self.costs.get(query)
+        """Wait until the bucket holds what `query` asked for last time; a query not asked
+        yet in this sync is held to the dearest one asked (its answer then says its own
+        cost); the very first query is sent at once (the bucket is unknown until then)."""
+        requested = self.costs.get(query, max(self.costs.values(), default=None))
         if self.bucket is None or requested is None:
             return
         available, rate = self.bucket
