@@ -37,7 +37,8 @@ sync (never read as empty); a body without the documented fields -> BadResponse.
 errors (`ACCESS_DENIED` for a missing scope) -> SourceError naming the scope.
 
 Credentials: `shop` (`river-keepers` or `river-keepers.myshopify.com`) and `access_token`.
-Least privilege: the custom app needs only `read_orders`. Shopify serves the last 60 days of
+Least privilege: the custom app needs only `read_orders`; connecting asks for the shop's name
+and one order, so a token without it is refused before anything is stored. Shopify serves the last 60 days of
 orders with it; a longer backfill needs `read_all_orders` as well (asked of Shopify).
 `IMPACT_SHOPIFY_BASE_URL` replaces the whole `https://{shop}.myshopify.com` part.
 
@@ -108,7 +109,9 @@ REFUNDED = """query Refunded($first: Int!, $after: String, $query: String!) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
-SHOP = "query Shop { shop { name currencyCode } }"
+#: The connect check: the shop's name, and one order id, so that a token without
+#: `read_orders` is refused before it is stored.
+SHOP = "query Shop { shop { name currencyCode } orders(first: 1) { nodes { id } } }"
 
 
 def classify(status: int, body: Any, response: requests.Response) -> ConnectorError | None:
@@ -126,15 +129,17 @@ def classify(status: int, body: Any, response: requests.Response) -> ConnectorEr
     codes = [dig(e, "extensions.code") for e in errors if isinstance(e, dict)]
     if "THROTTLED" in codes:
         return RateLimited("Shopify throttled the query (cost budget)", throttle_wait(body))
-    if dig(body, "data.orders") is not None or dig(body, "data.shop") is not None:
-        return None  # partial data with warnings: the data is read, the shape checked there
     messages = "; ".join(
         scrub(str(e.get("message", ""))) for e in errors if isinstance(e, dict)
     ).strip()
     if "ACCESS_DENIED" in codes:
         return SourceError(
-            f"Shopify denied access ({messages}): the app needs the read_orders scope", status
+            f"Shopify denied access ({messages}): give the app the read_orders scope in the "
+            "Shopify admin, then reconnect",
+            status,
         )
+    if dig(body, "data.orders") is not None:
+        return None  # data with warnings: the data is read, its shape checked there
     return SourceError(f"Shopify refused the query: {messages or codes}", status, codes)
 
 

@@ -99,6 +99,8 @@ class Shop:
     available: float | None = None
     updated: float = 0.0
     over_budget: int = 0
+    #: The token's scopes: () is a token without read_orders.
+    scopes: tuple[str, ...] = ("read_orders",)
 
     def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
@@ -122,7 +124,10 @@ class Shop:
         asked = call.json()
         query, variables = asked["query"], asked["variables"]
         if "shop {" in query:
-            return Reply(200, {"data": {"shop": fixture("shopify/orders.json")["shop"]}})
+            if self.scopes == ():
+                return json_file("shopify/access_denied.json")
+            data = {"shop": fixture("shopify/orders.json")["shop"], "orders": {"nodes": []}}
+            return Reply(200, {"data": data})
         if "orders" in self.broken:
             return self.broken["orders"](call)
         per_node = REFUNDED_COST if "refunds {" in query else ORDER_COST
@@ -356,6 +361,15 @@ def test_a_missing_scope_is_said_and_not_retried(world):
     assert len(api.calls()) == before + 1
     [info] = list_connections(runtime.engine, "T1")
     assert "read_orders" in (info.hint or "")
+
+
+def test_a_token_without_read_orders_is_refused_at_connect_and_nothing_is_stored(world):
+    shop, _api, runtime = world
+    shop.scopes = ()
+    with pytest.raises(ConnectorError) as refused:
+        connect(runtime, "T1", "shopify", CREDS)
+    assert "read_orders" in str(refused.value)
+    assert list_connections(runtime.engine, "T1") == []
 
 
 def test_an_empty_period_stores_nothing_and_is_not_an_error(world):
