@@ -189,8 +189,6 @@ class ShopifyConnector(HttpConnector):
         self.bucket: tuple[float, float] | None = None
         #: What each query asked for last time (Shopify's requested cost: what it checks).
         self.costs: dict[str, float] = {}
-        #: Seconds waited for the cost budget before queries (for the bench).
-        self.budget_waits = 0.0
 
     def authorise(self, creds: Credentials) -> None:
         token = need(creds, "access_token", self.source)
@@ -257,7 +255,6 @@ class ShopifyConnector(HttpConnector):
         available, rate = self.bucket
         if available < requested and rate > 0:
             pause = (requested - available) / rate
-            self.budget_waits += pause
             self.client.sleep(pause)
             self.bucket = (requested, rate)
 
