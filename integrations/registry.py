@@ -13,6 +13,7 @@ from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
 from integrations.meta_ads import MetaAdsConnector
 from integrations.pinterest import PinterestConnector
+from integrations.shopify import ShopifyConnector
 from integrations.stripe import StripeConnector
 from integrations.threads import ThreadsConnector
 from integrations.tiktok import TikTokConnector
@@ -26,6 +27,7 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     LinkedInConnector,
     YouTubeConnector,
     StripeConnector,
+    ShopifyConnector,
     MetaAdsConnector,
     TikTokConnector,
     PinterestConnector,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.core import catalogue
+from bot.core import catalogue, hints
 from bot.core.commands import parse_command
 from integrations.registry import CONNECTORS
 
@@ -16,6 +16,10 @@ UNCONNECTED = next(
 )
 needs_unconnected = pytest.mark.skipif(
     UNCONNECTED is None, reason="every social platform has a connector"
+)
+#: An outcome source that has no connector yet (None once every one has).
+UNCONNECTED_OUTCOME = next(
+    (s for s in sorted(hints.OUTCOME_SOURCES) if s not in CONNECTORS and s != "ga4"), None
 )
 
 CONNECT = re.compile(r"`/impact connect ?([^`]*)`")
@@ -43,8 +47,9 @@ def test_connect_a_source_without_a_connector_points_to_csv_import_for_this_team
     assert_every_command_works(text)
 
 
+@pytest.mark.skipif(UNCONNECTED_OUTCOME is None, reason="every outcome source has a connector")
 def test_connect_an_outcome_source_without_a_connector_offers_the_webhook_feed(harness):
-    harness.command("connect shopify", respond_to="s")
+    harness.command(f"connect {UNCONNECTED_OUTCOME}", respond_to="s")
     text = harness.responses("s")[0]["text"]
     assert "`impact import FILE --team T1`" in text and "`/impact connect webhook`" in text
     assert_every_command_works(text)
