@@ -1,4 +1,5 @@
-"""HubSpot: contacts created per day -> `leads` (or `signups`), attributed by original source.
+"""HubSpot: contacts created per day -> `leads` (or `signups`), attributed by original source;
+deals won in a pipeline the team names -> `revenue`.
 
 `POST /crm/v3/objects/contacts/search` with a private app's access token (Bearer), one
 filter group `createdate GTE <window start ms>` and `createdate LT <window end ms>`, the
@@ -49,7 +50,19 @@ platform-apis.md says. Headers: `X-HubSpot-RateLimit-Daily`, `-Daily-Remaining`,
 endpoints answering without them, hence the connector's own spacing. Least privilege: a
 private app with the one scope `crm.objects.contacts.read`.
 
-Not done: deals won in a pipeline -> `revenue` (would need `crm.objects.deals.read`).
+Revenue, when the team names a deal pipeline at connect time (`pipeline`, its id; `none`
+for no revenue): `POST /crm/v3/objects/deals/search` with `pipeline EQ <id>`,
+`hs_is_closed_won EQ true` and `closedate` GTE/LT, paged and capped the same way; each won
+deal's `amount` (a numeric string) is summed to the cent as `revenue` on its close day (UTC),
+attributed by the deal's own `hs_analytics_source` / `_data_1` as contacts are. The currency
+is each deal's `deal_currency_code`; like Stripe, the one most deals were won in is the
+connector's `currency` (the sync sets the team's from it) and deals in another are left out
+and said (a deal with no currency code is in the portal's, which the search does not
+name: stored, the team's currency left as it is). A deal marked won later with a close date in a window already synced is read only
+by a sync with `--since` reaching that day. This needs the second scope
+`crm.objects.deals.read`, which connect checks with one deals search. (`hs_is_closed_won`
+and `amount` as strings: HubSpot's sales-reporting skill notes (skills.sh/hubspot); deal
+search: developers.hubspot.com/docs/api-reference/latest/crm/objects/deals/search-deals.)
 """
 
 from __future__ import annotations
@@ -75,17 +88,26 @@ from integrations.base import (
     SourceUnavailable,
     SyncWarnings,
 )
-from integrations.connector import HttpConnector, parse_time, refusal
+from integrations.connector import HttpConnector, number, parse_time, refusal
 from integrations.http import Ask, Classifier, HttpClient, dig, seconds_until_midnight
 
 API_URL = "https://api.hubapi.com"
 SEARCH = "crm/v3/objects/contacts/search"
+DEALS_SEARCH = "crm/v3/objects/deals/search"
 PAGE_SIZE = 100
 #: A search answers at most this many results: `after` must stay below it.
 RESULT_CAP = 10_000
 PROPERTIES = ("createdate", "hs_analytics_source", "hs_analytics_source_data_1")
+DEAL_PROPERTIES = (
+    "closedate",
+    "amount",
+    "deal_currency_code",
+    "hs_analytics_source",
+    "hs_analytics_source_data_1",
+)
 OUTCOMES = ("leads", "signups")
 SCOPE = "crm.objects.contacts.read"
+DEALS_SCOPE = "crm.objects.deals.read"
 SOCIAL = frozenset({"SOCIAL_MEDIA", "PAID_SOCIAL"})
 #: Seconds between two searches: HubSpot allows about 5 a second per account.
 SEARCH_SPACING = 0.2
@@ -109,7 +131,7 @@ def classify(status: int, body: Any, response: requests.Response) -> ConnectorEr
     if status == 403:
         return SourceError(
             f"HubSpot refused the search (HTTP 403, {category or 'forbidden'}): the private "
-            f"app needs the scope {SCOPE}",
+            f"app needs the scope {SCOPE} (and {DEALS_SCOPE} when a deal pipeline is named)",
             status,
             category,
         )
@@ -190,17 +212,24 @@ class HubSpotConnector(HttpConnector):
     max_days = 31
     base_url = API_URL
     classify = staticmethod(classify)
-    metrics = frozenset(OUTCOMES)
+    metrics = frozenset({*OUTCOMES, "revenue"})
     settle_days = 1
     fields = (
         ("access_token", f"Private app access token (scope {SCOPE})", True),
         ("outcome", "Each new contact is: leads or signups (leads)", False),
+        (
+            "pipeline",
+            f"Deal pipeline id whose won deals are revenue, or none (needs {DEALS_SCOPE})",
+            False,
+        ),
     )
 
     def __init__(self, config: Any) -> None:
         super().__init__(config)
         self.client = HubSpotClient(config, self.source, type(self).classify)
         self.clients = [self.client]
+        #: The currency of the won deals' revenue (None until a deal with one is read).
+        self.currency: str | None = None
 
     def account(self, creds: Credentials) -> AccountInfo:
         outcome = _outcome(creds)
@@ -209,7 +238,20 @@ class HubSpotConnector(HttpConnector):
         )
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise BadResponse("results", "is not a list")
-        return AccountInfo("hubspot", f"HubSpot ({outcome})", None)
+        label = outcome
+        if pipeline := _pipeline(creds):  # the deals scope too, and a pipeline that exists
+            found = self.client.request(
+                "POST",
+                DEALS_SEARCH,
+                json_body={
+                    "filterGroups": [{"filters": [_equal("pipeline", pipeline)]}],
+                    "limit": 1,
+                },
+            )
+            if not isinstance(found, dict) or not isinstance(found.get("results"), list):
+                raise BadResponse("results", "is not a list")
+            label = f"{outcome}, revenue of pipeline {pipeline}"
+        return AccountInfo("hubspot", f"HubSpot ({label})", None)
 
     def points(
         self, creds: Credentials, days: DateRange, warnings: SyncWarnings
@@ -217,44 +259,83 @@ class HubSpotConnector(HttpConnector):
         outcome = _outcome(creds)
         counts: Counter[tuple[date, str | None]] = Counter()
         start, end = _millis(days.start), _millis(days.end + timedelta(days=1))
-        for created, platform in self._contacts(start, end, warnings):
-            counts[(datetime.fromtimestamp(created / 1000, UTC).date(), platform)] += 1
+        for at, props in self._search(SEARCH, "createdate", start, end, [], PROPERTIES, warnings):
+            counts[(_day(at), _attribution(props))] += 1
         for (day, platform), count in sorted(
             counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
         ):
             yield MetricPoint(outcome, day, float(count), platform)
+        if pipeline := _pipeline(creds):
+            yield from self._revenue(pipeline, start, end, warnings)
 
-    def _contacts(
-        self, start: int, end: int, warnings: SyncWarnings
-    ) -> Iterator[tuple[int, str | None]]:
-        """(createdate ms, platform) of each contact created in [start, end), once."""
+    def _revenue(
+        self, pipeline: str, start: int, end: int, warnings: SyncWarnings
+    ) -> Iterator[MetricPoint]:
+        """Deals won in `pipeline`, their `amount` summed to the cent on their close day."""
+        won = [_equal("pipeline", pipeline), _equal("hs_is_closed_won", "true")]
+        cents: Counter[tuple[str, date, str | None]] = Counter()
+        deals = self._search(DEALS_SEARCH, "closedate", start, end, won, DEAL_PROPERTIES, warnings)
+        for at, props in deals:
+            amount = number(props.get("amount"), "deals.properties.amount")
+            if amount is None:
+                continue  # a won deal with no amount brings no revenue
+            currency = str(props.get("deal_currency_code") or "").strip().upper()
+            cents[(currency, _day(at), _attribution(props))] += round(amount * 100)
+        sales = Counter(c for (c, _d, _p) in cents)
+        if not sales:
+            return
+        main = min(sales, key=lambda c: (-sales[c], c))
+        if others := sorted(c for c in sales if c != main):
+            warnings.add(
+                f"HubSpot: deals won in {', '.join(o or 'no currency' for o in others)} "
+                f"besides {main or 'no currency'}; they are left out (Impact converts no currency)."
+            )
+        self.currency = main or None
+        for (currency, day, platform), value in sorted(
+            cents.items(), key=lambda kv: (kv[0][1], kv[0][2] or "")
+        ):
+            if currency == main:
+                yield MetricPoint("revenue", day, round(value / 100, 2), platform)
+
+    def _search(
+        self,
+        path: str,
+        prop: str,
+        start: int,
+        end: int,
+        filters: list[dict[str, str]],
+        properties: tuple[str, ...],
+        warnings: SyncWarnings,
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(`prop` in ms, properties) of each object whose `prop` is in [start, end), once,
+        restarting from the last one read each time a search reaches the 10,000 cap."""
         seen: set[str] = set()
         while True:
             last: int | None = None
             capped = False
-            ask = Ask("POST", SEARCH, body=_query(start, end))
+            ask = Ask("POST", path, body=_query(prop, start, end, filters, properties))
             for body, items in self.client.pages(ask, AfterPaging()):
-                for at, contact in enumerate(items):
-                    path = f"results[{at}]"
-                    if not isinstance(contact, dict) or not contact.get("id"):
-                        raise BadResponse(f"{path}.id")
-                    props = contact.get("properties")
+                for at, found in enumerate(items):
+                    where = f"results[{at}]"
+                    if not isinstance(found, dict) or not found.get("id"):
+                        raise BadResponse(f"{where}.id")
+                    props = found.get("properties")
                     if not isinstance(props, dict):
-                        raise BadResponse(f"{path}.properties", "is not an object")
-                    created = _created(props.get("createdate"), f"{path}.properties.createdate")
-                    last = created
-                    if str(contact["id"]) in seen:
+                        raise BadResponse(f"{where}.properties", "is not an object")
+                    moment = _instant(props.get(prop), f"{where}.properties.{prop}")
+                    last = moment
+                    if str(found["id"]) in seen:
                         continue
-                    seen.add(str(contact["id"]))
-                    if not start <= created < end:
-                        raise BadResponse(f"{path}.properties.createdate", "is outside the search")
-                    yield created, _attribution(props)
+                    seen.add(str(found["id"]))
+                    if not start <= moment < end:
+                        raise BadResponse(f"{where}.properties.{prop}", "is outside the search")
+                    yield moment, props
                 capped = _past_cap(dig(body, "paging.next.after"))
             if not capped or last is None:
                 return
-            if last <= start:  # > 10,000 contacts in one millisecond: move past it
+            if last <= start:  # > 10,000 objects in one millisecond: move past it
                 warnings.add(
-                    "HubSpot: more than 10,000 contacts were created in the same millisecond "
+                    f"HubSpot: more than 10,000 records have the same {prop} "
                     f"({datetime.fromtimestamp(start / 1000, UTC):%Y-%m-%d %H:%M:%S}); "
                     "those past the first 10,000 are not counted."
                 )
@@ -262,29 +343,51 @@ class HubSpotConnector(HttpConnector):
             start = last
 
 
-def _query(start: int, end: int) -> dict[str, Any]:
+def _equal(prop: str, value: str) -> dict[str, str]:
+    return {"propertyName": prop, "operator": "EQ", "value": value}
+
+
+def _query(
+    prop: str,
+    start: int,
+    end: int,
+    filters: list[dict[str, str]],
+    properties: tuple[str, ...],
+) -> dict[str, Any]:
     return {
         "filterGroups": [
             {
                 "filters": [
-                    {"propertyName": "createdate", "operator": "GTE", "value": str(start)},
-                    {"propertyName": "createdate", "operator": "LT", "value": str(end)},
+                    *filters,
+                    {"propertyName": prop, "operator": "GTE", "value": str(start)},
+                    {"propertyName": prop, "operator": "LT", "value": str(end)},
                 ]
             }
         ],
-        "properties": list(PROPERTIES),
-        "sorts": [{"propertyName": "createdate", "direction": "ASCENDING"}],
+        "properties": list(properties),
+        "sorts": [{"propertyName": prop, "direction": "ASCENDING"}],
         "limit": PAGE_SIZE,
     }
+
+
+def _day(millis: int) -> date:
+    return datetime.fromtimestamp(millis / 1000, UTC).date()
+
+
+def _pipeline(creds: Credentials) -> str | None:
+    """The deal pipeline whose won deals are revenue; None when the team named none (empty,
+    `none` or `-`: the connect forms ask every field)."""
+    raw = str(creds.get("pipeline") or "").strip()
+    return None if raw.lower() in ("", "none", "-") else raw
 
 
 def _millis(day: date) -> int:
     return int(datetime.combine(day, datetime.min.time(), UTC).timestamp()) * 1000
 
 
-def _created(value: Any, path: str) -> int:
-    """`createdate` as ms since the epoch: HubSpot answers an ISO instant (a ms string in
-    some older answers)."""
+def _instant(value: Any, path: str) -> int:
+    """A date property (`createdate`, `closedate`) as ms since the epoch: HubSpot answers
+    an ISO instant (a ms string in some older answers)."""
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     moment = parse_time(value, path)

@@ -24,11 +24,11 @@ from bot.core.model import Credentials, DateRange
 from bot.services.connections import connect, list_connections
 from bot.services.sync import sync_connection
 from bot.settings import Settings
-from integrations.base import SourceConfig, SyncWarnings
+from integrations.base import SourceConfig, SourceError, SyncWarnings
 from integrations.hubspot import RESULT_CAP, HubSpotConnector, UnknownOutcome, _attribution
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
-from storage.tables import MetricPointRow
+from storage.tables import MetricPointRow, Team
 from tests.slack.conftest import harness, wait_for  # noqa: F401  (the Slack app harness)
 from tests.support.standin import FIXTURES, Call, Reply, StandIn
 
@@ -37,6 +37,7 @@ TODAY = LAST + timedelta(days=1)
 TOKEN = "pat-eu1-5e0f3c1a-7b2d-4c8e-9f10-112233445566"
 CREDS = {"access_token": TOKEN, "outcome": "leads"}
 SEARCH = "/crm/v3/objects/contacts/search"
+DEALS = "/crm/v3/objects/deals/search"
 #: The fixtures' original sources, attributed by hand (anything else: unattributed, "").
 BY_HAND = {
     ("SOCIAL_MEDIA", "Facebook"): "facebook",
@@ -48,6 +49,7 @@ BY_HAND = {
     ("SOCIAL_MEDIA", "TikTok"): "tiktok",
     ("EMAIL_MARKETING", "Newsletter November"): "email",
     ("EMAIL_MARKETING", "Spring drive"): "email",
+    ("EMAIL_MARKETING", "Autumn appeal"): "email",
 }
 
 
@@ -97,26 +99,34 @@ class HubSpot:
     broken: Callable[[Call], Reply] | None = None
     pages_after_cap: int = 0
 
-    def ordered(self) -> list[tuple[int, dict[str, Any]]]:
-        """The contacts with their `createdate` in ms, by `createdate` then id (cached)."""
-        key = (id(self.contacts), len(self.contacts))
-        if getattr(self, "_key", None) != key:
-            self._key = key
-            self._ordered = sorted(
-                ((millis(c["properties"]["createdate"]), c) for c in self.contacts),
+    deals: list[dict[str, Any]] = field(default_factory=lambda: fixture("deals.json")["results"])
+
+    def ordered(self, records: list[dict[str, Any]], prop: str) -> list[tuple[int, dict]]:
+        """`records` with `prop` in ms, by `prop` then id (cached per list)."""
+        key = (id(records), len(records), prop)
+        cache = self.__dict__.setdefault("_ordered", {})
+        if key not in cache:
+            cache.clear()
+            cache[key] = sorted(
+                ((millis(r["properties"][prop]), r) for r in records),
                 key=lambda pair: (pair[0], int(pair[1]["id"])),
             )
-        return self._ordered
+        return cache[key]
 
     def search(self, call: Call) -> Reply:
         return self.broken(call) if self.broken is not None else self.answer(call)
 
     def answer(self, call: Call) -> Reply:
         asked = call.json()
-        low, high = 0, 2**62
+        deals = call.path == DEALS
+        prop = "closedate" if deals else "createdate"
+        low, high, equal = 0, 2**62, {}
         for group in asked.get("filterGroups", []):
             for f in group["filters"]:
-                assert f["propertyName"] == "createdate"
+                if f["operator"] == "EQ":
+                    equal[f["propertyName"]] = f["value"]
+                    continue
+                assert f["propertyName"] == prop
                 if f["operator"] == "GTE":
                     low = int(f["value"])
                 elif f["operator"] == "LT":
@@ -125,12 +135,33 @@ class HubSpot:
         if after >= RESULT_CAP:
             self.pages_after_cap += 1
             return recorded("error_400_past_cap.json")
-        found = [c for at, c in self.ordered() if low <= at < high]
+        found = [
+            r
+            for at, r in self.ordered(self.deals if deals else self.contacts, prop)
+            if low <= at < high and all(r["properties"].get(k) == v for k, v in equal.items())
+        ]
         size = min(int(asked.get("limit", 10)), self.page_size)
         body: dict[str, Any] = {"total": len(found), "results": found[after : after + size]}
         if after + size < len(found):
             body["paging"] = {"next": {"after": str(after + size), "link": "?after=x"}}
         return Reply(200, body)
+
+
+def expected_revenue(first: date = FIRST, last: date = LAST) -> set:
+    """Won USD deals of the `default` pipeline closed in the days, in dollars to the cent."""
+    cents: Counter[tuple[date, str]] = Counter()
+    for d in fixture("deals.json")["results"]:
+        props = d["properties"]
+        day = date.fromisoformat(props["closedate"][:10])
+        if not (first <= day <= last) or props["pipeline"] != "default":
+            continue
+        if props["hs_is_closed_won"] != "true" or props["amount"] is None:
+            continue
+        if props["deal_currency_code"] != "USD":
+            continue
+        key = (props["hs_analytics_source"], props["hs_analytics_source_data_1"])
+        cents[(day, BY_HAND.get(key, ""))] += round(float(props["amount"]) * 100)
+    return {("revenue", d, p, v / 100) for (d, p), v in cents.items()}
 
 
 def expected(
@@ -155,6 +186,7 @@ def world(engine):
     hubspot = HubSpot()
     with StandIn() as api:
         api.route("POST", SEARCH, hubspot.search)
+        api.route("POST", DEALS, hubspot.search)
         yield hubspot, api, Runtime(settings_for(api.url), engine, Vault(generate_key()))
 
 
@@ -215,6 +247,53 @@ def test_signups_when_the_team_says_so(world):
     cid = connect(runtime, "T1", "hubspot", {"access_token": TOKEN, "outcome": "Signups"}).id
     assert sync(runtime, cid).status == "ok"
     assert stored(runtime, cid) == expected(outcome="signups")
+
+
+def test_won_deals_of_the_named_pipeline_are_revenue_to_the_cent(world):
+    _hubspot, api, runtime = world
+    creds = {**CREDS, "pipeline": "default"}
+    info = connect(runtime, "T1", "hubspot", creds)
+    assert info.name == "HubSpot (leads, revenue of pipeline default)"
+    report = sync(runtime, info.id)
+    assert report.status == "ok", report.error
+    points = stored(runtime, info.id)
+    assert points == expected() | expected_revenue()
+    # by hand: two Instagram deals won on the 8th, $1,200.50 + $799.99; the EUR deal of the
+    # 12th, the lost one of the 10th, the other pipeline's of the 13th and the one with no
+    # amount bring nothing
+    assert ("revenue", date(2026, 11, 8), "instagram", 2000.49) in points
+    assert ("revenue", date(2026, 11, 19), "email", 0.01) in points
+    assert {d for m, d, _p, _v in points if m == "revenue"} == {
+        date(2026, 11, 8),
+        date(2026, 11, 9),
+        date(2026, 11, 12),
+        date(2026, 11, 19),
+    }
+    assert any("EUR" in w and "USD" in w for w in report.warnings), report.warnings
+    with session_scope(runtime.engine) as s:
+        assert json.loads(s.get(Team, "T1").settings_json)["currency"] == "USD"
+    asked = [c.json() for c in api.calls("POST", DEALS)][-1]
+    filters = asked["filterGroups"][0]["filters"]
+    assert {"propertyName": "hs_is_closed_won", "operator": "EQ", "value": "true"} in filters
+    assert {"propertyName": "pipeline", "operator": "EQ", "value": "default"} in filters
+
+
+def test_without_a_pipeline_no_deal_is_asked_for(world):
+    _hubspot, api, runtime = world
+    cid = connect(runtime, "T1", "hubspot", {**CREDS, "pipeline": "none"}).id
+    assert sync(runtime, cid).status == "ok"
+    assert api.calls("POST", DEALS) == []
+    assert stored(runtime, cid) == expected()
+
+
+def test_a_pipeline_without_the_deals_scope_is_refused_at_connect_naming_it(world):
+    hubspot, _api, runtime = world
+    hubspot.broken = lambda call: (
+        recorded("error_403.json") if call.path == DEALS else hubspot.answer(call)
+    )
+    with pytest.raises(SourceError, match=r"crm\.objects\.deals\.read"):
+        connect(runtime, "T1", "hubspot", {**CREDS, "pipeline": "default"})
+    assert list_connections(runtime.engine, "T1") == []
 
 
 def test_an_unknown_outcome_is_refused_at_connect_saying_what_to_type(world):
@@ -448,7 +527,7 @@ def test_impact_connect_asks_the_fields_and_checks_them(tmp_path):
             "IMPACT_LOG_LEVEL": "WARNING",
         }
         asked = CliRunner().invoke(
-            main, ["connect", "hubspot", "--team", "T1"], input=f"{TOKEN}\nleads\n", env=env
+            main, ["connect", "hubspot", "--team", "T1"], input=f"{TOKEN}\nleads\nnone\n", env=env
         )
         scripted = CliRunner().invoke(
             main,
@@ -478,10 +557,10 @@ def test_slash_connect_opens_the_token_form_and_connects(harness):  # noqa: F811
         harness.command("connect hubspot")
         opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
         inputs = [b["block_id"] for b in opened["blocks"] if b["type"] == "input"]
-        assert inputs == ["access_token", "outcome"]
+        assert inputs == ["access_token", "outcome", "pipeline"]
         values = {
             name: {"value": {"type": "plain_text_input", "value": value}}
-            for name, value in CREDS.items()
+            for name, value in {**CREDS, "pipeline": "none"}.items()
         }
         harness.interaction(
             {
