@@ -138,7 +138,9 @@ def classify(status: int, body: Any, response: requests.Response) -> ConnectorEr
     if status == 429:
         policy = str(body.get("policyName", "")).upper() if isinstance(body, dict) else ""
         if policy == "DAILY":
-            wait = max(seconds_until_midnight(response), 3600.0)  # the account's midnight
+            # until midnight UTC (the account's own may differ), never under an hour: past
+            # the longest wait the client sleeps through, so the sync stops and resumes later
+            wait = max(seconds_until_midnight(response), 3600.0)
             return RateLimited("HubSpot's daily request limit is used up (HTTP 429)", wait)
         return RateLimited(
             f"HubSpot rate limited (HTTP 429, {policy or 'burst'})", _interval(response)
