@@ -9,6 +9,7 @@ from integrations.base import Connector, SourceConfig
 from integrations.connector import Field, HttpConnector
 from integrations.facebook import FacebookConnector
 from integrations.ga4 import GA4Connector
+from integrations.hubspot import HubSpotConnector
 from integrations.instagram import InstagramConnector
 from integrations.linkedin import LinkedInConnector
 from integrations.meta_ads import MetaAdsConnector
@@ -28,6 +29,7 @@ _CLASSES: tuple[type[HttpConnector], ...] = (
     YouTubeConnector,
     StripeConnector,
     ShopifyConnector,
+    HubSpotConnector,
     MetaAdsConnector,
     TikTokConnector,
     PinterestConnector,

@@ -19,8 +19,11 @@ PREFERRED = ("instagram", "facebook", "linkedin")
 
 
 def source_name(source: str) -> str:
-    return catalogue.PLATFORMS.get(source) or {"ga4": "GA4", "hubspot": "HubSpot"}.get(
-        source, source.capitalize()
+    known = catalogue.SOURCES.get(source)
+    return (
+        catalogue.PLATFORMS.get(source)
+        or {"ga4": "GA4"}.get(source)
+        or (known.label if known else source.capitalize())
     )
 
 
