@@ -531,9 +531,10 @@ def weekday_name(index: int) -> str:
 
 
 def connect_modal(
-    source: str, fields: Sequence[tuple[str, str, bool]], channel_id: str = ""
+    source: str, fields: Sequence[tuple[str, str, bool]], channel_id: str = "", note: str = ""
 ) -> dict[str, Any]:
-    """The form behind `/impact connect <source>`: one input per credential field."""
+    """The form behind `/impact connect <source>`: one input per credential field; `note`
+    says why it is a form (the platform login is not set up)."""
     return {
         "type": "modal",
         "callback_id": "connect_modal",
@@ -547,6 +548,7 @@ def connect_modal(
         "submit": {"type": "plain_text", "text": "Connect"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
+            *([context(note)] if note else []),
             context("Impact checks these with the source, then stores them encrypted."),
             *[
                 {
