@@ -32,6 +32,9 @@ class HttpConnector:
     base_url: ClassVar[str]
     #: The credential fields, in the order they are asked.
     fields: ClassVar[tuple[Field, ...]]
+    #: Those of `fields` that may be left empty (alternatives, such as YouTube's access
+    #: token or refresh token); the connector says which are missing when it checks.
+    optional: ClassVar[frozenset[str]] = frozenset()
     classify: ClassVar[Classifier] = staticmethod(default_classifier)
     #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
     metrics: ClassVar[frozenset[str] | None] = None

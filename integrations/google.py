@@ -117,7 +117,7 @@ class GoogleConnector(HttpConnector):
                 "client_secret": creds.get("client_secret", ""),
             }
         else:
-            raise MissingCredential(self.source, "access_token")
+            raise MissingCredential(self.source, "access_token (or refresh_token)")
         body = token_request(self.config, url, form)
         return str(body["access_token"]), time.time() + float(body.get("expires_in", 3600))
 

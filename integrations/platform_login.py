@@ -229,12 +229,27 @@ def google_accounts(
     client_secret: str,
     token_url: str = GOOGLE_TOKEN_URL,
     admin_url: str = GOOGLE_ADMIN,
+    data_url: str = YOUTUBE_DATA,
+    source: str = "ga4",
     timeout: float = 20.0,
 ) -> list[Account]:
-    """The GA4 properties the login can read, each with a refresh token for the connector."""
+    """The GA4 properties (source `ga4`) or YouTube channels (`youtube`) the Google login
+    reaches, each with the refresh token and client the connector renews its token with."""
     answer = _google_tokens(code, redirect_uri, client_id, client_secret, token_url, timeout)
-    refresh = answer["refresh_token"]
+    renewal = {
+        "refresh_token": answer["refresh_token"],
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
     headers = {"Authorization": f"Bearer {answer.get('access_token', '')}"}
+    if source == "youtube":
+        return _youtube_channels(data_url, headers, renewal, timeout)
+    return _ga4_properties(admin_url, headers, renewal, timeout)
+
+
+def _ga4_properties(
+    admin_url: str, headers: dict[str, str], renewal: dict[str, str], timeout: float
+) -> list[Account]:
     accounts: list[Account] = []
     page_token = ""
     for _ in range(MAX_PAGES):
@@ -255,12 +270,7 @@ def google_accounts(
                 name = str(prop.get("displayName") or property_id)
                 if summary.get("displayName"):
                     name += f" ({summary['displayName']})"
-                credentials = {
-                    "property_id": property_id,
-                    "refresh_token": refresh,
-                    "client_id": client_id,
-                    "client_secret": client_secret,
-                }
+                credentials = {"property_id": property_id, **renewal}
                 accounts.append(Account(property_id, name, credentials))
         page_token = str(body.get("nextPageToken") or "")
         if not page_token:
@@ -268,31 +278,18 @@ def google_accounts(
     return accounts
 
 
-def youtube_accounts(
-    *,
-    code: str,
-    redirect_uri: str,
-    client_id: str,
-    client_secret: str,
-    token_url: str = GOOGLE_TOKEN_URL,
-    data_url: str = YOUTUBE_DATA,
-    timeout: float = 20.0,
+def _youtube_channels(
+    data_url: str, headers: dict[str, str], renewal: dict[str, str], timeout: float
 ) -> list[Account]:
-    """The YouTube channels of the Google login, each with a refresh token for the connector."""
-    answer = _google_tokens(code, redirect_uri, client_id, client_secret, token_url, timeout)
+    """The login's channels: the Data API's `channels?part=snippet&mine=true`."""
     body = _call(
         "Google",
         "GET",
         f"{data_url.rstrip('/')}/youtube/v3/channels",
         timeout,
         params={"part": "snippet", "mine": "true", "maxResults": 50},
-        headers={"Authorization": f"Bearer {answer.get('access_token', '')}"},
+        headers=headers,
     )
-    renewal = {
-        "refresh_token": answer["refresh_token"],
-        "client_id": client_id,
-        "client_secret": client_secret,
-    }
     return [
         Account(
             str(channel["id"]),

@@ -20,7 +20,7 @@ from bot.services.digest import today_in
 from bot.services.sync import SyncReport, sync_team
 from bot.services.webhooks import create_feed
 from integrations.base import ConnectorError
-from integrations.registry import CREDENTIAL_FIELDS
+from integrations.registry import CREDENTIAL_FIELDS, OPTIONAL_FIELDS
 from storage.db import session_scope
 from storage.tables import Team
 
@@ -49,7 +49,11 @@ from storage.tables import Team
     metavar="FILE|-",
     help="Read the credentials as one JSON object (- for standard input) instead of asking. "
     + "Fields: "
-    + "; ".join(f"{s}: {', '.join(f[0] for f in CREDENTIAL_FIELDS[s])}" for s in CREDENTIAL_FIELDS),
+    + "; ".join(
+        f"{s}: {', '.join(f'[{f[0]}]' if f[0] in OPTIONAL_FIELDS[s] else f[0] for f in CREDENTIAL_FIELDS[s])}"
+        for s in CREDENTIAL_FIELDS
+    )
+    + " ([field]: may be left out)",
 )
 def connect(
     source: str,
@@ -79,7 +83,14 @@ def connect(
     for name, label, secret in CREDENTIAL_FIELDS[source]:
         if from_json is not None or (name == "access_token" and service_account is not None):
             continue
-        credentials[name] = click.prompt(label, hide_input=secret).strip()
+        if name in OPTIONAL_FIELDS[source]:
+            given = click.prompt(
+                f"{label} (Enter to skip)", default="", show_default=False, hide_input=secret
+            )
+            if given.strip():
+                credentials[name] = given.strip()
+        else:
+            credentials[name] = click.prompt(label, hide_input=secret).strip()
     with runtime() as rt:
         try:
             info = connect_source(rt, team_id, source, credentials)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -531,10 +531,14 @@ def weekday_name(index: int) -> str:
 
 
 def connect_modal(
-    source: str, fields: Sequence[tuple[str, str, bool]], channel_id: str = "", note: str = ""
+    source: str,
+    fields: Sequence[tuple[str, str, bool]],
+    channel_id: str = "",
+    note: str = "",
+    optional: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The form behind `/impact connect <source>`: one input per credential field; `note`
-    says why it is a form (the platform login is not set up)."""
+    """The form behind `/impact connect <source>`: one input per credential field (those in
+    `optional` may be left empty); `note` says why it is a form (no platform login)."""
     return {
         "type": "modal",
         "callback_id": "connect_modal",
@@ -556,6 +560,7 @@ def connect_modal(
                     "block_id": name,
                     "label": {"type": "plain_text", "text": label[:2000]},
                     "element": {"type": "plain_text_input", "action_id": "value"},
+                    **({"optional": True} if name in optional else {}),
                 }
                 for name, label, _secret in fields
             ],

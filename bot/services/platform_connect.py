@@ -47,7 +47,6 @@ from integrations.platform_login import (
     google_accounts,
     meta_accounts,
     oauth_accounts,
-    youtube_accounts,
 )
 from integrations.registry import DEFAULT_BASE_URLS
 from storage.db import session_scope
@@ -214,17 +213,17 @@ def _accounts(runtime: Runtime, source: str, code: str, verifier: str) -> list[A
         )
     if login == "google":
         oauth_base = settings.base_urls.get("google_oauth")
-        google = {
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": client_id,
-            "client_secret": secret,
-            "token_url": f"{oauth_base}/token" if oauth_base else GOOGLE_TOKEN_URL,
-            "timeout": timeout,
-        }
-        if source == "youtube":
-            return youtube_accounts(**google, data_url=settings.base_url(source, YOUTUBE_DATA))
-        return google_accounts(**google, admin_url=settings.base_url("google_admin", GOOGLE_ADMIN))
+        return google_accounts(
+            code=code,
+            redirect_uri=redirect_uri,
+            client_id=client_id,
+            client_secret=secret,
+            token_url=f"{oauth_base}/token" if oauth_base else GOOGLE_TOKEN_URL,
+            admin_url=settings.base_url("google_admin", GOOGLE_ADMIN),
+            data_url=settings.base_url("youtube", YOUTUBE_DATA),
+            source=source,
+            timeout=timeout,
+        )
     return oauth_accounts(
         source,
         code=code,

@@ -29,6 +29,7 @@ from bot.services.teams import touch_team
 from bot.slack.home import publish_home
 from bot.slack.identity import team_of
 from integrations.base import ConnectorError
+from integrations.registry import OPTIONAL_FIELDS
 
 
 def _today(runtime: Runtime, team_id: str) -> date:
@@ -185,9 +186,14 @@ def register(app: App, runtime: Runtime) -> None:
             for name, block in view["state"]["values"].items()
         }
 
+    def _missing(view: dict[str, Any]) -> list[str]:
+        """The required fields left empty (a source's optional ones may be)."""
+        optional = OPTIONAL_FIELDS.get(view.get("private_metadata", "").partition("|")[0], ())
+        return [n for n, value in _connect_values(view).items() if not value and n not in optional]
+
     def ack_connect(ack: Ack, view: dict[str, Any]) -> None:
         source = view.get("private_metadata", "").partition("|")[0]
-        missing = [name for name, value in _connect_values(view).items() if not value]
+        missing = _missing(view)
         if missing:
             ack(response_action="errors", errors={name: "Required." for name in missing})
         else:
@@ -200,9 +206,9 @@ def register(app: App, runtime: Runtime) -> None:
         body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """After the ack: the check calls the source, which may take longer than Slack waits."""
-        values = _connect_values(view)
-        if not all(values.values()):
+        if _missing(view):
             return  # answered in the ack with the missing fields
+        values = {name: value for name, value in _connect_values(view).items() if value}
         source = view.get("private_metadata", "").partition("|")[0]
         try:
             info = connect(runtime, team_of(context), source, values)

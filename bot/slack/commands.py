@@ -51,7 +51,7 @@ from bot.services.team_settings import get_settings, update_settings
 from bot.services.teams import touch_team
 from bot.slack.identity import team_of
 from bot.slack.respond import KeepAliveRespond
-from integrations.registry import CONNECTORS, CREDENTIAL_FIELDS
+from integrations.registry import CONNECTORS, CREDENTIAL_FIELDS, OPTIONAL_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def register(app: App, runtime: Runtime) -> None:
                     CREDENTIAL_FIELDS[request.source],
                     command.get("channel_id", ""),
                     "" if request.with_token else no_login_note(request.source),
+                    OPTIONAL_FIELDS[request.source],
                 ),
             )
         else:

@@ -24,6 +24,7 @@ from storage.crypto import Vault, generate_key
 from storage.db import session_scope
 from storage.tables import Connection
 from tests.integrations.test_new_sources import FIRST, LAST, SOURCES, World, stored, sync
+from tests.slack.conftest import harness, wait_for  # noqa: F401  (the Slack app harness)
 from tests.support.standin import Call, Reply, StandIn
 
 
@@ -254,3 +255,45 @@ def test_youtube_from_json_takes_a_refresh_token(youtube, tmp_path):
     refused = CliRunner().invoke(main, args, input=json.dumps(half), env=env)
     assert refused.exit_code != 0
     assert "client_secret" in refused.output  # says which field is missing
+
+
+def test_youtube_token_form_takes_a_refresh_token_instead_of_an_access_token(harness, youtube):  # noqa: F811
+    api, _world, env, _runtime = youtube
+    object.__setattr__(
+        harness.runtime.settings,
+        "base_urls",
+        {
+            "youtube": env["IMPACT_YOUTUBE_BASE_URL"],
+            "google_oauth": env["IMPACT_GOOGLE_OAUTH_BASE_URL"],
+        },
+    )
+    harness.command("connect youtube")
+    opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
+    optional = {b["block_id"] for b in opened["blocks"] if b.get("optional")}
+    assert optional == {"access_token", "refresh_token", "client_id", "client_secret"}
+    filled = {**YT_REFRESH, "access_token": ""}  # the access token left empty
+    values = {n: {"value": {"type": "plain_text_input", "value": v}} for n, v in filled.items()}
+    submitted = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "api_app_id": "A0001",
+        "trigger_id": "t",
+        "view": {
+            "id": "VCONNECT",
+            "type": "modal",
+            "callback_id": "connect_modal",
+            "private_metadata": "youtube|C1",
+            "state": {"values": values},
+        },
+    }
+    harness.interaction(submitted)
+    done = wait_for(lambda: harness.slack.requests("views.update"))
+    assert f"Connected *{YT.account}*" in str(done[0]["view"]["blocks"])
+    assert api.calls("POST", "/token")[0].form()["grant_type"] == ["refresh_token"]
+    # the channel id stays required
+    without_channel = {**values, "channel_id": {"value": {"type": "plain_text_input", "value": ""}}}
+    refused = harness.interaction(
+        {**submitted, "view": {**submitted["view"], "state": {"values": without_channel}}}
+    )
+    assert refused.json()["errors"] == {"channel_id": "Required."}
