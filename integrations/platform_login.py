@@ -45,7 +45,7 @@ import requests
 
 from bot.core.connect_links import LOGINS, Account
 from bot.logconfig import scrub
-from integrations import tokens
+from integrations import linkedin, tokens
 from integrations.base import (
     BadResponse,
     ConnectorError,
@@ -322,7 +322,6 @@ class Listing:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-LINKEDIN_VERSION = "202510"  # as integrations.linkedin's default
 LISTINGS: dict[str, Listing] = {
     "linkedin": Listing(
         "rest/organizationAcls",
@@ -332,7 +331,7 @@ LISTINGS: dict[str, Listing] = {
         id="organization",
         id_field="organization_id",
         name_from="rest/organizations/{id}",
-        headers=(("LinkedIn-Version", LINKEDIN_VERSION), ("X-Restli-Protocol-Version", "2.0.0")),
+        headers=(("LinkedIn-Version", linkedin.VERSION), ("X-Restli-Protocol-Version", "2.0.0")),
     ),
     "tiktok": Listing(
         "v2/user/info/",

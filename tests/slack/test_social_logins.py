@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from bot.logconfig import scrub
+from bot.settings import Settings
 from tests.slack.conftest import Harness, make_runtime, start
 from tests.slack.test_platform_login import callback, connections, login_link, state_of
 from tests.support.slack_api import SlackStandIn
@@ -442,3 +443,14 @@ def test_without_the_platform_app_the_token_form_opens_and_says_why(harness):
         f"{harness.url}/connect/tiktok/callback", params={"code": "c", "state": "s"}, timeout=10
     )
     assert landed.status_code == 404 and "/impact connect tiktok" in landed.text
+
+
+def test_a_login_app_is_on_only_with_both_its_id_and_secret():
+    half = Settings.from_env(
+        {"IMPACT_X_CLIENT_ID": "x-client-id", "IMPACT_TIKTOK_CLIENT_SECRET": "s"}
+    )
+    assert half.login_apps == {}
+    both = Settings.from_env({"IMPACT_X_CLIENT_ID": " x-client-id ", "IMPACT_X_CLIENT_SECRET": "s"})
+    [(login, (client_id, secret))] = both.login_apps.items()
+    assert (login, client_id, secret.reveal()) == ("x", "x-client-id", "s")
+    assert "'***'" in repr(both) and "'s'" not in repr(both)  # the secret never shows
