@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +23,15 @@ from bot.settings import Settings
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
 from storage.tables import Connection
-from tests.integrations.test_new_sources import FIRST, LAST, SOURCES, World, stored, sync
+from tests.integrations.test_new_sources import (
+    FIRST,
+    LAST,
+    SOURCES,
+    World,
+    _submission,
+    stored,
+    sync,
+)
 from tests.slack.conftest import harness, wait_for  # noqa: F401  (the Slack app harness)
 from tests.support.standin import Call, Reply, StandIn
 
@@ -271,29 +279,12 @@ def test_youtube_token_form_takes_a_refresh_token_instead_of_an_access_token(har
     opened = wait_for(lambda: harness.slack.requests("views.open"))[0]["view"]
     optional = {b["block_id"] for b in opened["blocks"] if b.get("optional")}
     assert optional == {"access_token", "refresh_token", "client_id", "client_secret"}
-    filled = {**YT_REFRESH, "access_token": ""}  # the access token left empty
-    values = {n: {"value": {"type": "plain_text_input", "value": v}} for n, v in filled.items()}
-    submitted = {
-        "type": "view_submission",
-        "team": {"id": "T1"},
-        "user": {"id": "U1"},
-        "api_app_id": "A0001",
-        "trigger_id": "t",
-        "view": {
-            "id": "VCONNECT",
-            "type": "modal",
-            "callback_id": "connect_modal",
-            "private_metadata": "youtube|C1",
-            "state": {"values": values},
-        },
-    }
-    harness.interaction(submitted)
+    # the access token left empty
+    harness.interaction(_submission(replace(YT, creds={**YT_REFRESH, "access_token": ""})))
     done = wait_for(lambda: harness.slack.requests("views.update"))
     assert f"Connected *{YT.account}*" in str(done[0]["view"]["blocks"])
     assert api.calls("POST", "/token")[0].form()["grant_type"] == ["refresh_token"]
     # the channel id stays required
-    without_channel = {**values, "channel_id": {"value": {"type": "plain_text_input", "value": ""}}}
-    refused = harness.interaction(
-        {**submitted, "view": {**submitted["view"], "state": {"values": without_channel}}}
-    )
+    without_channel = replace(YT, creds={**YT_REFRESH, "channel_id": ""})
+    refused = harness.interaction(_submission(without_channel))
     assert refused.json()["errors"] == {"channel_id": "Required."}
