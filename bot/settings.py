@@ -30,6 +30,10 @@ SOURCES = (
     "google_admin",
 )
 
+#: Platform logins whose app is read from IMPACT_<LOGIN>_CLIENT_ID / _CLIENT_SECRET (Meta and
+#: Google have their own variables).
+LOGIN_APPS = ("linkedin", "tiktok", "pinterest", "threads", "x")
+
 KEY_HELP = (
     "IMPACT_SECRET_KEY is not set. Impact encrypts platform tokens with it. Make one with\n"
     "  impact keygen\n"
@@ -132,6 +136,9 @@ class Settings:
     meta_app_secret: Secret | None = None
     google_client_id: str | None = None
     google_client_secret: Secret | None = None
+    #: the other platform logins' apps, login -> (client id, secret), from
+    #: IMPACT_<LOGIN>_CLIENT_ID and IMPACT_<LOGIN>_CLIENT_SECRET (both set, or the login is off)
+    login_apps: Mapping[str, tuple[str, Secret]] = field(default_factory=dict)
     # web server
     port: int = 3000
     web_threads: int = 8
@@ -182,6 +189,12 @@ class Settings:
             meta_app_secret=_secret(env, "IMPACT_META_APP_SECRET"),
             google_client_id=env.get("IMPACT_GOOGLE_CLIENT_ID", "").strip() or None,
             google_client_secret=_secret(env, "IMPACT_GOOGLE_CLIENT_SECRET"),
+            login_apps={
+                login: (env[f"IMPACT_{login.upper()}_CLIENT_ID"].strip(), secret)
+                for login in LOGIN_APPS
+                if env.get(f"IMPACT_{login.upper()}_CLIENT_ID", "").strip()
+                and (secret := _secret(env, f"IMPACT_{login.upper()}_CLIENT_SECRET"))
+            },
             port=_int(env, "PORT", 3000),
             web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
             broker_url=_secret(env, "IMPACT_BROKER_URL"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 
@@ -129,6 +129,9 @@ class SourceConfig:
     #: Injected for tests: how to wait between retries.
     sleep: Callable[[float], None] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: Told the credential fields a connector renewed (a new access token, a rotated
+    #: refresh token), so that the caller stores them encrypted with the connection.
+    renewed: Callable[[dict[str, Any]], None] | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, Pos
 from bot.logconfig import scrub
 from integrations.base import BadResponse, MissingCredential, SourceConfig, SyncWarnings
 from integrations.http import Classifier, HttpClient, default_classifier
+from integrations.tokens import TokenEndpoint, can_renew, renew, renewal_due
 
 #: (JSON key, label shown when asking for it, secret?)
 Field = tuple[str, str, bool]
@@ -31,7 +32,8 @@ class HttpConnector:
     base_url: ClassVar[str]
     #: The credential fields, in the order they are asked.
     fields: ClassVar[tuple[Field, ...]]
-    #: The fields a person may leave empty (the source has a default for them).
+    #: Those of `fields` that may be left empty (alternatives, such as YouTube's access
+    #: token or refresh token); the connector says which are missing when it checks.
     optional: ClassVar[frozenset[str]] = frozenset()
     classify: ClassVar[Classifier] = staticmethod(default_classifier)
     #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
@@ -39,9 +41,14 @@ class HttpConnector:
     #: Days a day's numbers take to settle at the source: a sync reads up to
     #: `today - settle_days`, so that the cursor never passes a day the API cannot serve yet.
     settle_days: ClassVar[int] = 1
+    #: Where this source's access tokens are renewed with a refresh token (None: they are
+    #: not, or the source does it its own way, as Google's do).
+    renewal: ClassVar[TokenEndpoint | None] = None
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
+        #: The fields of this connector's renewal, once it renewed (one per instance).
+        self._renewed: dict[str, Any] | None = None
         self.client = HttpClient(config, self.source, type(self).classify, self.headers())
         #: Every client of this connector (a source with two hosts has two): all get the token.
         self.clients = [self.client]
@@ -53,9 +60,26 @@ class HttpConnector:
 
     def authorise(self, creds: Credentials) -> None:
         """Put the credentials on the clients; a bearer `access_token` by default."""
-        token = need(creds, "access_token", self.source)
+        token = self.access_token(creds)
         for client in self.clients:
             client.bearer(token)
+
+    def access_token(self, creds: Credentials) -> str:
+        """The access token to send: the stored one, or, for a source with a `renewal` whose
+        credentials can renew, a new one when the stored one is missing or about to expire.
+        The new fields go to `config.renewed` at once (TikTok's refresh token works once)."""
+        if self.renewal is not None and can_renew(self.renewal, creds):
+            if self._renewed is None and renewal_due(creds):
+                moved = self.config.base_url.rstrip("/") != type(self).base_url.rstrip("/")
+                fresh = renew(
+                    self.renewal, self.config, creds, self.config.base_url if moved else None
+                )
+                self._renewed = fresh
+                if self.config.renewed is not None:
+                    self.config.renewed(dict(fresh))
+            if self._renewed is not None:
+                return str(self._renewed["access_token"])
+        return need(creds, "access_token", self.source)
 
     def account(self, creds: Credentials) -> AccountInfo:
         """Who the (authorised) credentials belong to: one cheap call."""

@@ -107,6 +107,9 @@ class GoogleConnector(HttpConnector):
                 "assertion": service_account_jwt(creds["service_account"], url, self.scope),
             }
         elif creds.get("refresh_token"):
+            for name in ("client_id", "client_secret"):  # the OAuth client that issued it
+                if not creds.get(name):
+                    raise MissingCredential(self.source, name)
             form = {
                 "grant_type": "refresh_token",
                 "refresh_token": creds["refresh_token"],
@@ -114,7 +117,7 @@ class GoogleConnector(HttpConnector):
                 "client_secret": creds.get("client_secret", ""),
             }
         else:
-            raise MissingCredential(self.source, "access_token")
+            raise MissingCredential(self.source, "access_token (or refresh_token)")
         body = token_request(self.config, url, form)
         return str(body["access_token"]), time.time() + float(body.get("expires_in", 3600))
 

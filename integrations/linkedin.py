@@ -30,7 +30,9 @@ as rate limited instead of waiting hours, and the next one resumes from its curs
 
 Errors: 401 (`REVOKED_ACCESS_TOKEN`, `EXPIRED_ACCESS_TOKEN`) -> AuthExpired; 403 -> no
 admin role on the page. Tokens live 60 days (refresh tokens a year for approved apps).
-Credentials: `organization_id` and `access_token` (bearer header).
+Credentials: `organization_id` and `access_token` (bearer header); when the LinkedIn login
+gave a refresh token (approved apps only) also `refresh_token`, `client_id`, `client_secret`
+and `expires_at`, and the access token is renewed before it expires (`integrations.tokens`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import requests
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 from bot.logconfig import scrub
+from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -101,6 +104,7 @@ class LinkedInConnector(HttpConnector):
         {"impressions", "reach", "clicks", "reactions", "comments", "shares", "followers"}
     )
     base_url = API_URL
+    renewal = tokens.LINKEDIN
     classify = staticmethod(classify)
     fields = (
         ("organization_id", "LinkedIn organization id (the number in the page's admin URL)", False),

@@ -26,7 +26,9 @@ read again by an incremental sync, so the connector waits two days (a `--since` 
 Errors: 401 -> AuthExpired (OAuth access tokens last 30 days, refresh tokens a year, per
 platform-apis.md; not re-checked); 429 -> RateLimited, honouring `Retry-After`; Pinterest's
 error body is `{"code": <int>, "message": ...}`.
-Credentials: `access_token` (bearer header).
+Credentials: `access_token` (bearer header); from the Pinterest login also `refresh_token`,
+`client_id`, `client_secret` and `expires_at`: the access token is renewed before it
+expires (`integrations.tokens`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import requests
 
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
+from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -84,6 +87,7 @@ class PinterestConnector(HttpConnector):
     settle_days = 2
     metrics = frozenset({"impressions", "saves", "clicks", "link_clicks"})
     base_url = API_URL
+    renewal = tokens.PINTEREST
     classify = staticmethod(classify)
     fields = (("access_token", "Access token (scopes user_accounts:read, pins:read)", True),)
 

@@ -42,7 +42,7 @@ CONNECTORS: dict[str, type[HttpConnector]] = {c.source: c for c in _CLASSES}
 #: The credential fields each source needs, and how to ask for them.
 CREDENTIAL_FIELDS: dict[str, tuple[Field, ...]] = {c.source: c.fields for c in _CLASSES}
 
-#: The fields each source can do without (left empty in the form or the prompt).
+#: The fields of each source that may be left empty (the form marks them optional).
 OPTIONAL_FIELDS: dict[str, frozenset[str]] = {c.source: c.optional for c in _CLASSES}
 
 DEFAULT_BASE_URLS: dict[str, str] = {c.source: c.base_url for c in _CLASSES}

@@ -27,11 +27,16 @@ requests per endpoint per one-minute sliding window, answered with 429 and
 Token lifetimes disagree between TikTok's own pages: "Manage OAuth Access Tokens" (updated
 2026-11) says access tokens live 2 hours and refresh tokens 180 days, rotated on each
 refresh; the older "oauth-user-access-token-management" page says 24 hours and 365 days.
-platform-apis.md says 24 h / a year. Impact does not refresh TikTok tokens yet: an expired
-token marks the connection `needs_reauth` (reconnect with a new `access_token`).
+platform-apis.md says 24 h / a year. With `refresh_token`, `client_key` and `client_secret`
+(what the TikTok login stores; `--from-json` takes them too) the connector renews the access
+token when it is missing or within ten minutes of `expires_at`, and hands the new tokens,
+the rotated refresh token among them, to the caller to store encrypted (`integrations.tokens`);
+a refused renewal, or an expired token without a refresh token, marks the connection
+`needs_reauth` (reconnect).
 Airbyte's `source-tiktok-marketing` reads the Marketing (ads) API, not the Display API, so it
 says nothing about these endpoints; it was not found in the search index either.
-Credentials: `access_token` (bearer header).
+Credentials: `access_token` (bearer header); to renew: `refresh_token`, `client_key`,
+`client_secret` (and `expires_at`, epoch seconds, kept up to date by the renewals).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ import requests
 
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
+from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -113,6 +119,7 @@ class TikTokConnector(HttpConnector):
     max_days = 366
     metrics = frozenset({"views", "reactions", "comments", "shares"})
     base_url = API_URL
+    renewal = tokens.TIKTOK
     classify = staticmethod(classify)
     fields = (("access_token", "Access token (scopes user.info.basic, video.list)", True),)
 

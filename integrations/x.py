@@ -23,7 +23,9 @@ and end_time, so nothing newer or older is fetched.
 Errors (platform-apis.md): 401 -> AuthExpired; 429 -> RateLimited until
 `x-rate-limit-reset` (epoch seconds); X's error body is `{"title", "detail", "status"}`
 (with `reason` on a 403).
-Credentials: `user_id` and `access_token` (OAuth 2.0 user context, bearer header).
+Credentials: `user_id` and `access_token` (OAuth 2.0 user context, bearer header); from the
+X login (with `offline.access`) also `refresh_token`, `client_id`, `client_secret` and
+`expires_at`: X access tokens live two hours, so they are renewed (`integrations.tokens`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import requests
 
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
+from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
@@ -94,6 +97,7 @@ class XConnector(HttpConnector):
     platform = "x"
     max_days = 366
     metrics = frozenset({"reactions", "comments", "shares", "saves", "impressions", "link_clicks"})
+    renewal = tokens.X
     base_url = API_URL
     classify = staticmethod(classify)
     fields = (

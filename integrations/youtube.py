@@ -65,8 +65,16 @@ class YouTubeConnector(google.GoogleConnector):
     scope = SCOPE
     fields = (
         ("channel_id", "YouTube channel id (starts with UC)", False),
-        ("access_token", "Google access token (or use a refresh token with --from-json)", True),
+        ("access_token", "Google access token (or leave it empty and give the three below)", True),
+        (
+            "refresh_token",
+            "Google refresh token (scopes yt-analytics.readonly, youtube.readonly)",
+            True,
+        ),
+        ("client_id", "Client id of the Google OAuth client that issued the refresh token", False),
+        ("client_secret", "Client secret of that OAuth client", True),
     )
+    optional = frozenset({"access_token", "refresh_token", "client_id", "client_secret"})
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)

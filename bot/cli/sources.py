@@ -49,7 +49,11 @@ from storage.tables import Team
     metavar="FILE|-",
     help="Read the credentials as one JSON object (- for standard input) instead of asking. "
     + "Fields: "
-    + "; ".join(f"{s}: {', '.join(f[0] for f in CREDENTIAL_FIELDS[s])}" for s in CREDENTIAL_FIELDS),
+    + "; ".join(
+        f"{s}: {', '.join(f'[{f[0]}]' if f[0] in OPTIONAL_FIELDS[s] else f[0] for f in CREDENTIAL_FIELDS[s])}"
+        for s in CREDENTIAL_FIELDS
+    )
+    + " ([field]: may be left out)",
 )
 def connect(
     source: str,
@@ -79,12 +83,14 @@ def connect(
     for name, label, secret in CREDENTIAL_FIELDS[source]:
         if from_json is not None or (name == "access_token" and service_account is not None):
             continue
-        if name in OPTIONAL_FIELDS[source]:  # Enter leaves it to the source's default
-            value = click.prompt(f"{label} [optional]", default="", show_default=False)
-            if value.strip():
-                credentials[name] = value.strip()
-            continue
-        credentials[name] = click.prompt(label, hide_input=secret).strip()
+        if name in OPTIONAL_FIELDS[source]:
+            given = click.prompt(
+                f"{label} (Enter to skip)", default="", show_default=False, hide_input=secret
+            )
+            if given.strip():
+                credentials[name] = given.strip()
+        else:
+            credentials[name] = click.prompt(label, hide_input=secret).strip()
     with runtime() as rt:
         try:
             info = connect_source(rt, team_id, source, credentials)

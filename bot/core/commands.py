@@ -27,22 +27,9 @@ HELP_LINES: dict[str, str] = {
 }
 PERIODS = ("7d", "30d", "90d", "week", "month")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-SOURCES = (
-    "facebook",
-    "instagram",
-    "linkedin",
-    "x",
-    "youtube",
-    "tiktok",
-    "pinterest",
-    "threads",
-    "ga4",
-    "meta_ads",
-    "stripe",
-    "shopify",
-    "hubspot",
-    "webhook",
-)
+#: What `/impact connect` and `/impact sync` take: the catalogue's sources (the one list) and
+#: the webhook feed, which is not a source of data of its own but is connected like one.
+SOURCES = (*catalogue.SOURCES, "webhook")
 
 
 @dataclass(frozen=True, slots=True)

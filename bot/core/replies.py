@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -534,10 +534,11 @@ def connect_modal(
     source: str,
     fields: Sequence[tuple[str, str, bool]],
     channel_id: str = "",
-    optional: frozenset[str] = frozenset(),
+    note: str = "",
+    optional: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The form behind `/impact connect <source>`: one input per credential field (Slack
-    marks the `optional` ones so and lets them be left empty)."""
+    """The form behind `/impact connect <source>`: one input per credential field (those in
+    `optional` may be left empty); `note` says why it is a form (no platform login)."""
     return {
         "type": "modal",
         "callback_id": "connect_modal",
@@ -551,6 +552,7 @@ def connect_modal(
         "submit": {"type": "plain_text", "text": "Connect"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
+            *([context(note)] if note else []),
             context("Impact checks these with the source, then stores them encrypted."),
             *[
                 {
@@ -558,7 +560,7 @@ def connect_modal(
                     "block_id": name,
                     "label": {"type": "plain_text", "text": label[:2000]},
                     "element": {"type": "plain_text_input", "action_id": "value"},
-                    "optional": name in optional,
+                    **({"optional": True} if name in optional else {}),
                 }
                 for name, label, _secret in fields
             ],

@@ -62,8 +62,12 @@ def connect(
 ) -> ConnectionInfo:
     """Check the credentials with the source, then store them encrypted on the team's
     connection for that account (created, or updated when it exists)."""
-    connector = connector_for(source, source_config(runtime.settings, source))
+    renewed: dict[str, Any] = {}  # a connector that renewed its token at the check
+    connector = connector_for(
+        source, source_config(runtime.settings, source, renewed=renewed.update)
+    )
     account = connector.check(Credentials(credentials))
+    credentials = {**credentials, **renewed}
     vault = runtime.require_vault()
     with session_scope(runtime.engine) as session:
         ensure_team(session, team_id)

@@ -32,6 +32,7 @@ from bot.core.connect_links import (
     Account,
     authorize_url,
     callback_url,
+    login_of,
     render_chooser,
     render_page,
 )
@@ -41,10 +42,13 @@ from integrations.platform_login import (
     GOOGLE_ADMIN,
     GOOGLE_TOKEN_URL,
     META_GRAPH,
+    YOUTUBE_DATA,
     LoginRefused,
     google_accounts,
     meta_accounts,
+    oauth_accounts,
 )
+from integrations.registry import DEFAULT_BASE_URLS
 from storage.db import session_scope
 from storage.tables import OAuthState, utcnow
 
@@ -64,20 +68,26 @@ class Page:
     html: str
 
 
-def login_configured(runtime: Runtime, source: str) -> bool:
-    """True when `source` connects by logging in (its app or client is set)."""
+def _app(runtime: Runtime, source: str) -> tuple[str, str] | None:
+    """The (client id, secret) of the app `source` logs in with, when both are set."""
     settings = runtime.settings
     login = LOGINS.get(source)
     if login == "meta":
-        return bool(settings.meta_app_id and settings.meta_app_secret)
-    if login == "google":
-        return bool(settings.google_client_id and settings.google_client_secret)
-    return False
+        pair = (settings.meta_app_id, settings.meta_app_secret)
+    elif login == "google":
+        pair = (settings.google_client_id, settings.google_client_secret)
+    elif login in settings.login_apps:
+        pair = settings.login_apps[login]
+    else:
+        return None
+    client_id, secret = pair
+    return (client_id, secret.reveal()) if client_id and secret else None
 
 
-def _client_id(runtime: Runtime, source: str) -> str:
-    settings = runtime.settings
-    return (settings.meta_app_id if LOGINS[source] == "meta" else settings.google_client_id) or ""
+def login_configured(runtime: Runtime, source: str) -> bool:
+    """True when `source` connects by logging in (its platform app is set); else it
+    connects with the token form."""
+    return _app(runtime, source) is not None
 
 
 def start_login(
@@ -89,7 +99,11 @@ def start_login(
     channel_id: str | None,
     response_url: str | None,
 ) -> str:
-    """Store a one-time state for this user's login and return the platform's login link."""
+    """Store a one-time state for this user's login and return the platform's login link.
+    A PKCE login (X) keeps its code verifier encrypted with the state."""
+    app = _app(runtime, source)
+    assert app is not None, "start_login needs login_configured"
+    verifier = secrets.token_urlsafe(48) if login_of(source).pkce else ""
     state = _issue_state(
         runtime,
         OAuthState(
@@ -99,13 +113,15 @@ def start_login(
             channel_id=channel_id,
             response_url=response_url,
         ),
+        {"verifier": verifier} if verifier else None,
     )
     return authorize_url(
         source,
-        client_id=_client_id(runtime, source),
+        client_id=app[0],
         redirect_uri=callback_url(runtime.settings.public_url, source),
         state=state,
         graph_version=runtime.settings.meta_graph_version,
+        verifier=verifier,
     )
 
 
@@ -178,31 +194,46 @@ def _tell_slack(tell: Tell, row: OAuthState, text: str) -> None:
         tell(row.response_url, text)
 
 
-def _accounts(runtime: Runtime, source: str, code: str) -> list[Account]:
+def _accounts(runtime: Runtime, source: str, code: str, verifier: str) -> list[Account]:
     settings = runtime.settings
     redirect_uri = callback_url(settings.public_url, source)
-    if LOGINS[source] == "meta":
-        secret = settings.meta_app_secret
+    client_id, secret = _app(runtime, source) or ("", "")
+    timeout = settings.http_timeout_seconds
+    login = LOGINS[source]
+    if login == "meta":
         return meta_accounts(
             source,
             code=code,
             redirect_uri=redirect_uri,
-            app_id=settings.meta_app_id or "",
-            app_secret=secret.reveal() if secret else "",
+            app_id=client_id,
+            app_secret=secret,
             version=settings.meta_graph_version,
             base_url=settings.base_url(source, META_GRAPH),
-            timeout=settings.http_timeout_seconds,
+            timeout=timeout,
         )
-    secret = settings.google_client_secret
-    oauth_base = settings.base_urls.get("google_oauth")
-    return google_accounts(
+    if login == "google":
+        oauth_base = settings.base_urls.get("google_oauth")
+        return google_accounts(
+            code=code,
+            redirect_uri=redirect_uri,
+            client_id=client_id,
+            client_secret=secret,
+            token_url=f"{oauth_base}/token" if oauth_base else GOOGLE_TOKEN_URL,
+            admin_url=settings.base_url("google_admin", GOOGLE_ADMIN),
+            data_url=settings.base_url("youtube", YOUTUBE_DATA),
+            source=source,
+            timeout=timeout,
+        )
+    return oauth_accounts(
+        source,
         code=code,
         redirect_uri=redirect_uri,
-        client_id=settings.google_client_id or "",
-        client_secret=secret.reveal() if secret else "",
-        token_url=f"{oauth_base}/token" if oauth_base else GOOGLE_TOKEN_URL,
-        admin_url=settings.base_url("google_admin", GOOGLE_ADMIN),
-        timeout=settings.http_timeout_seconds,
+        client_id=client_id,
+        client_secret=secret,
+        api_url=settings.base_url(source, DEFAULT_BASE_URLS[source]),
+        moved=source in settings.base_urls,
+        verifier=verifier,
+        timeout=timeout,
     )
 
 
@@ -225,7 +256,9 @@ def finish_login(runtime: Runtime, source: str, params: dict[str, str], tell: Te
             ),
         )
     try:
-        accounts = _accounts(runtime, source, params["code"])
+        sealed = row.payload_enc
+        verifier = runtime.require_vault().decrypt(sealed).get("verifier", "") if sealed else ""
+        accounts = _accounts(runtime, source, params["code"], str(verifier))
     except LoginRefused as err:
         log.warning("connect.refused source=%s team=%s", source, row.team_id)
         _tell_slack(tell, row, f":warning: {name} is not connected: {err}")

@@ -23,6 +23,7 @@ from bot.logconfig import scrub
 from bot.settings import Settings
 from integrations.base import AuthExpired, ConnectorError, SourceConfig, SyncWarnings
 from integrations.registry import DEFAULT_BASE_URLS, connector_for
+from integrations.tokens import Renewed
 from storage.crypto import CredentialError
 from storage.db import session_scope
 from storage.metrics import upsert_points, upsert_posts
@@ -52,6 +53,7 @@ def source_config(
     source: str,
     sleep: Callable[[float], None] | None = None,
     today: date | None = None,
+    renewed: Renewed | None = None,
 ) -> SourceConfig:
     version = settings.meta_graph_version if source in ("facebook", "instagram", "meta_ads") else ""
     return SourceConfig(
@@ -64,6 +66,7 @@ def source_config(
         sleep=sleep,
         # the sync's today: sources whose windows count back from the request date use it
         extra={"today": today.isoformat()} if today else {},
+        renewed=renewed,
     )
 
 
@@ -88,14 +91,27 @@ def sync_connection(
     report = SyncReport(connection_id, source, name, "ok")
     vault = runtime.require_vault()  # no key at all: every connection fails alike, say so once
     try:
-        creds = Credentials(vault.decrypt(sealed))
+        stored = vault.decrypt(sealed)
+        creds = Credentials(stored)
     except CredentialError as err:  # this connection's token only: the others go on
         report.status, report.error = "failing", str(err)
         _mark(runtime, connection_id, "failing", str(err))
         log.warning("sync.undecryptable connection=%s source=%s", connection_id, source)
         return report
+
+    def store_renewed(fields: dict[str, object]) -> None:
+        """A renewed access token (and a rotated refresh token, which works once) is stored
+        before the sync goes on, in its own transaction: a sync failing later keeps it."""
+        stored.update(fields)  # `creds` reads this dict: later chunks send the new token
+        with session_scope(runtime.engine) as session:
+            row = session.get(Connection, connection_id)
+            if row is not None:
+                row.credentials_enc = vault.encrypt(stored)
+        log.info("sync.token_renewed connection=%s source=%s", connection_id, source)
+
+    config = source_config(runtime.settings, source, sleep, today, renewed=store_renewed)
     try:
-        connector = connector_for(source, source_config(runtime.settings, source, sleep, today))
+        connector = connector_for(source, config)
     except KeyError:
         report.status = "skipped"
         return report

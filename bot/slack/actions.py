@@ -187,9 +187,9 @@ def register(app: App, runtime: Runtime) -> None:
         }
 
     def _missing(view: dict[str, Any]) -> list[str]:
-        source = view.get("private_metadata", "").partition("|")[0]
-        optional = OPTIONAL_FIELDS.get(source, frozenset())
-        return [n for n, v in _connect_values(view).items() if not v and n not in optional]
+        """The required fields left empty (a source's optional ones may be)."""
+        optional = OPTIONAL_FIELDS.get(view.get("private_metadata", "").partition("|")[0], ())
+        return [n for n, value in _connect_values(view).items() if not value and n not in optional]
 
     def ack_connect(ack: Ack, view: dict[str, Any]) -> None:
         source = view.get("private_metadata", "").partition("|")[0]

@@ -20,7 +20,7 @@ from bot.chart import render_chart
 from bot.core import commands as cmd
 from bot.core import hints
 from bot.core.blocks import render_digest
-from bot.core.connect_links import render_login_link
+from bot.core.connect_links import no_login_note, render_login_link
 from bot.core.errors import UsageError
 from bot.core.goals import Refusal
 from bot.core.periods import last_complete_week
@@ -80,6 +80,7 @@ def register(app: App, runtime: Runtime) -> None:
                     request.source,
                     CREDENTIAL_FIELDS[request.source],
                     command.get("channel_id", ""),
+                    "" if request.with_token else no_login_note(request.source),
                     OPTIONAL_FIELDS[request.source],
                 ),
             )

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core import catalogue
 from bot.core import commands as cmd
 from bot.core.errors import UsageError
 
@@ -68,6 +69,22 @@ def test_bad_input_says_what_was_wrong_with_that_subcommands_help(text, says, he
         assert caught.value.help_line == "Usage: " + cmd.HELP_LINES[help_of]
     else:
         assert "/impact help" in caught.value.help_line
+
+
+@pytest.mark.parametrize("source", [*catalogue.SOURCES, "webhook"])
+def test_connect_and_sync_take_every_catalogue_source(source):
+    """A source added to the catalogue is connectable and syncable by name at once: the
+    parser has no list of its own to forget it in."""
+    assert cmd.parse_command(f"connect {source}") == cmd.Connect(source)
+    assert cmd.parse_command(f"sync {source.upper()}") == cmd.Sync(source)
+
+
+def test_a_source_the_catalogue_lacks_is_refused_with_the_list():
+    with pytest.raises(UsageError) as refused:
+        cmd.parse_command("connect mastodon")
+    said = refused.value.for_user()
+    assert "`mastodon` is not a source I know" in said
+    assert all(source in said for source in catalogue.SOURCES)
 
 
 def test_goal_text_keeps_its_own_spacing_and_case():

@@ -612,4 +612,4 @@ def test_the_optional_fields_may_be_left_empty_at_the_prompt(tmp_path):
         )
     assert result.exit_code == 0, result.output
     assert "Connected Stripe (orders) (stripe)" in result.output
-    assert "[optional]" in result.output
+    assert "(Enter to skip)" in result.output
