@@ -39,6 +39,7 @@ from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 
 from bot.bootstrap import Runtime
+from bot.metrics import JobMetrics
 from bot.scheduler import DigestJob, DigestScheduler
 from bot.services.teams import event_processed, mark_event_processed
 
@@ -61,7 +62,7 @@ def make_broker(
     ValueError naming the URL's scheme only (it may hold a password). `redis_options` go to
     Dramatiq's RedisBroker (tests shorten `heartbeat_timeout`, after which a silent worker's
     messages go to another)."""
-    middleware = [m() for m in default_middleware] + [CurrentMessage()]
+    middleware = [m() for m in default_middleware] + [CurrentMessage(), JobMetrics()]
     if url is None:
         return StubBroker(middleware=middleware)
     scheme = url.split("://", 1)[0]

@@ -7,6 +7,7 @@ served by waitress.
     /connect/<s>/callback   back from a platform login (bot.services.platform_connect)
     /webhooks/outcomes/<f>  HMAC-signed outcome events (bot.services.webhooks)
     /healthz                200 when the database and the job broker answer, 503 otherwise
+    /metrics                Prometheus text format (bot.metrics)
 
 Stateless: any number of replicas can run behind a load balancer; everything shared
 (installations, event dedupe, goals) lives in the database.
@@ -26,6 +27,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.bootstrap import Runtime
+from bot.metrics import instrument_acks, metrics_response, web_registry
 from bot.signing import unix_seconds
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ def make_wsgi_app(runtime: Runtime, app: App, broker: Broker | None = None) -> F
     Bolt's Flask adapter."""
     web = Flask("impact")
     slack = SlackRequestHandler(app)
+    registry, acks = web_registry(runtime.engine, broker)
+    instrument_acks(web, acks)
 
     @web.post("/slack/events")
     def slack_events() -> Response:
@@ -56,6 +60,10 @@ def make_wsgi_app(runtime: Runtime, app: App, broker: Broker | None = None) -> F
     @web.get("/healthz")
     def health() -> Response:
         return _health(runtime, broker)
+
+    @web.get("/metrics")
+    def metrics() -> Response:
+        return metrics_response(registry, request.headers.get("Accept"))
 
     @web.route("/connect/<source>/callback", methods=["GET", "POST"])
     def connect_callback(source: str) -> Response:

@@ -96,6 +96,15 @@ def _at_least(low: int, env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    value = _int(env, name, 0)
+    if not 0 < value < 65536 and env.get(name, "").strip():
+        raise ConfigError(
+            f"{name} must be a port number (1 to 65535), or empty for none; got {value}"
+        )
+    return value or None
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -146,6 +155,8 @@ class Settings:
     broker_url: Secret | None = None
     #: worker threads of the embedded broker's in-process worker
     worker_threads: int = 4
+    #: `impact worker` / `impact scheduler` serve their job metrics here (None: not served)
+    metrics_port: int | None = None
     # scheduler
     with_scheduler: bool = False
     sync_interval_hours: float = 6.0
@@ -199,6 +210,7 @@ class Settings:
             web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
             broker_url=_secret(env, "IMPACT_BROKER_URL"),
             worker_threads=_at_least(1, env, "IMPACT_WORKER_THREADS", 4),
+            metrics_port=_port(env, "IMPACT_METRICS_PORT"),
             with_scheduler=_bool(env, "IMPACT_WITH_SCHEDULER", False),
             sync_interval_hours=_float(env, "IMPACT_SYNC_INTERVAL_HOURS", 6.0),
             grace_hours=_float(env, "IMPACT_GRACE_HOURS", 6.0),

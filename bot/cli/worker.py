@@ -19,7 +19,8 @@ def worker(processes: int, threads: int) -> None:
     """Run queued jobs (answers after an ack, digests, syncs) from IMPACT_BROKER_URL.
 
     Each process runs THREADS jobs at once. Stop with Ctrl-C or SIGTERM: jobs in hand are
-    finished (up to 30 s); a worker that is killed loses nothing, its jobs go to another."""
+    finished (up to 30 s); a worker that is killed loses nothing, its jobs go to another.
+    With IMPACT_METRICS_PORT set, process i serves its job metrics on that port + i."""
     settings = load_settings()
     if settings.broker_url is None:
         raise click.ClickException(
@@ -27,12 +28,22 @@ def worker(processes: int, threads: int) -> None:
             "run their jobs themselves. Set it to a Redis URL (redis://host:6379/0) on every "
             "process to run workers apart."
         )
+    port = settings.metrics_port
+    if port is not None and port + processes - 1 > 65535:
+        raise click.ClickException(
+            f"IMPACT_METRICS_PORT={port} leaves no room for {processes} processes (one port "
+            "each, counting up): choose a lower port."
+        )
     if processes == 1:
-        run_worker(settings, threads)
+        run_worker(settings, threads, port)
         return
     context = multiprocessing.get_context("spawn")
     children = [
-        context.Process(target=run_worker, args=(settings, threads), name=f"impact-worker-{i}")
+        context.Process(
+            target=run_worker,
+            args=(settings, threads, None if port is None else port + i),
+            name=f"impact-worker-{i}",
+        )
         for i in range(processes)
     ]
     for child in children:
@@ -50,9 +61,11 @@ def worker(processes: int, threads: int) -> None:
         child.join(40)
 
 
-def run_worker(settings: Settings, threads: int) -> None:
-    """One worker process: its own runtime and broker connection, until SIGINT/SIGTERM."""
+def run_worker(settings: Settings, threads: int, metrics_port: int | None = None) -> None:
+    """One worker process: its own runtime and broker connection, until SIGINT/SIGTERM;
+    its job metrics on `metrics_port` when given."""
     from bot.jobs import EmbeddedWorker, build_jobs
+    from bot.metrics import serve_job_metrics
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -60,9 +73,13 @@ def run_worker(settings: Settings, threads: int) -> None:
     with runtime(settings) as rt:
         jobs = build_jobs(rt)
         running = EmbeddedWorker(jobs.broker, threads=threads).start()
-        click.echo(f"Impact worker running {threads} threads. Ctrl-C stops it.")
+        metrics = None if metrics_port is None else serve_job_metrics(jobs.broker, metrics_port)
+        where = "" if metrics is None else f", metrics on port {metrics_port}"
+        click.echo(f"Impact worker running {threads} threads{where}. Ctrl-C stops it.")
         try:
             stop.wait()
         finally:
+            if metrics is not None:
+                metrics.shutdown()
             running.stop(timeout_ms=30_000)
             jobs.broker.close()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 
 from bot.services.demo import load_demo
 from bot.services.schedules import set_schedule
@@ -19,6 +21,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.jobs.conftest import redis_or_skip
 from tests.slack.conftest import wait_for
+from tests.support.scrape import scrape, value
 from tests.support.slack_api import SlackStandIn
 
 IMPACT = Path(sys.executable).with_name("impact")
@@ -28,6 +31,7 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 
 @pytest.mark.redis
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # three processes importing everything: ~2 min on a loaded machine
 def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
     redis_or_skip()
     url = f"sqlite:///{tmp_path / 'impact.db'}"
@@ -56,13 +60,27 @@ def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
                 "SLACK_API_URL": slack.api_url,
             }
         )
-        commands = (["worker", "--processes", "2", "--threads", "2"], ["scheduler"])
+        # worker process i serves its job metrics on port + i, the scheduler on port + 2
+        port = free_ports(3)
+        commands = (
+            (["worker", "--processes", "2", "--threads", "2"], port),
+            (["scheduler"], port + 2),
+        )
         processes = [
-            subprocess.Popen([str(IMPACT), *args], env=env, cwd=tmp_path) for args in commands
+            subprocess.Popen(
+                [str(IMPACT), *args],
+                env={**env, "IMPACT_METRICS_PORT": str(metrics)},
+                cwd=tmp_path,
+            )
+            for args, metrics in commands
         ]
         try:
-            wait_for(lambda: slack.messages("C0DEMO"), seconds=60)
+            wait_for(lambda: slack.messages("C0DEMO"), seconds=180)
             wait_for(lambda: slack.requests("files.completeUploadExternal"), seconds=30)
+            # what Prometheus, scraping each worker process, sums: one digest job, no failure
+            wait_for(lambda: _jobs(port, 2, "post_digest") == (1.0, 0.0), seconds=15)
+            scheduler = scrape(f"http://127.0.0.1:{port + 2}/metrics")
+            assert value(scheduler, "impact_job_seconds_count", actor="post_digest") == 0.0
         finally:
             for process in processes:
                 process.send_signal(signal.SIGTERM)
@@ -71,6 +89,38 @@ def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
             _flush(REDIS_URL)
     assert len(slack.messages("C0DEMO")) == 1
     assert [p.returncode for p in processes] == [0, 0]
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive ports that are free now."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65535:
+            continue
+        try:
+            for offset in range(count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", first + offset))
+        except OSError:
+            continue
+        return first
+    raise AssertionError("no run of free ports")
+
+
+def _jobs(port: int, processes: int, actor: str) -> tuple[float, float]:
+    """(jobs run, jobs failed) of `actor`, summed over the worker processes' pages."""
+    pages = []
+    for offset in range(processes):
+        try:
+            pages.append(scrape(f"http://127.0.0.1:{port + offset}/metrics"))
+        except requests.ConnectionError:
+            return (-1.0, -1.0)  # not serving yet
+    return (
+        sum(value(page, "impact_job_seconds_count", actor=actor) or 0.0 for page in pages),
+        sum(value(page, "impact_job_failures_total", actor=actor) or 0.0 for page in pages),
+    )
 
 
 def _flush(url: str) -> None:
