@@ -63,6 +63,18 @@ class RateLimited(ConnectorError):
         return f"{source} is rate-limiting Impact; the next sync picks up where this one stopped."
 
 
+class BudgetExhausted(ConnectorError):
+    """This installation's request budget for the source stayed spent for longer than a
+    sync waits (`SourceConfig.take`): the sync stops where it is, its chunks kept, and is
+    sent again later. Not the connection's fault, so its health is left alone."""
+
+    action = "Impact syncs it again shortly, from where it stopped."
+
+    def __init__(self, source: str, waited: float) -> None:
+        super().__init__(f"{source} request budget still spent after waiting {waited:.0f} s")
+        self.source = source
+
+
 class SourceUnavailable(ConnectorError):
     """5xx, timeouts, connection errors or broken bodies that outlasted the retries."""
 
@@ -103,6 +115,19 @@ class MetricRefused(SourceError):
 
 
 @dataclass(frozen=True, slots=True)
+class Budget:
+    """How many requests Impact as a whole (every worker of one installation) may send to a
+    source in any `seconds` seconds: the part of the app's quota a sync may use."""
+
+    requests: int
+    seconds: int
+
+    def __post_init__(self) -> None:
+        if self.requests < 1 or self.seconds < 1:
+            raise ValueError(f"a budget needs at least 1 request in 1 s, got {self}")
+
+
+@dataclass(frozen=True, slots=True)
 class SourceConfig:
     """What a connector needs from the outside: plain values, no settings object."""
 
@@ -114,6 +139,9 @@ class SourceConfig:
     #: Injected for tests: how to wait between retries.
     sleep: Callable[[float], None] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: Called before every request a sync sends: takes a token from the source's budget,
+    #: waiting while it is spent (`bot.budgets`); raises BudgetExhausted when it stays spent.
+    take: Callable[[], None] | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 from bot.logconfig import scrub
-from integrations.base import BadResponse, MissingCredential, SourceConfig, SyncWarnings
+from integrations.base import BadResponse, Budget, MissingCredential, SourceConfig, SyncWarnings
 from integrations.http import Classifier, HttpClient, default_classifier
 
 #: (JSON key, label shown when asking for it, secret?)
@@ -37,6 +37,10 @@ class HttpConnector:
     #: Days a day's numbers take to settle at the source: a sync reads up to
     #: `today - settle_days`, so that the cursor never passes a day the API cannot serve yet.
     settle_days: ClassVar[int] = 1
+    #: What every worker together may send to this source (`bot.budgets`): the part of the
+    #: platform's quota for this app that syncs use, in a window of at most a minute
+    #: (daily quotas are met by the source's 429s, which end a sync until the next).
+    budget: ClassVar[Budget] = Budget(requests=20, seconds=10)
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config

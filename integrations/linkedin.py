@@ -48,6 +48,7 @@ from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -96,6 +97,8 @@ class LinkedInConnector(HttpConnector):
     source = "linkedin"
     platform = "linkedin"
     max_days = 365
+    #: daily app and member limits (about 100,000 and 500 a day)
+    budget = Budget(requests=20, seconds=60)
     settle_days = 2
     metrics = frozenset(
         {"impressions", "reach", "clicks", "reactions", "comments", "shares", "followers"}

@@ -45,6 +45,7 @@ from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -125,6 +126,8 @@ class StripeConnector(HttpConnector):
     source = "stripe"
     platform = None
     max_days = 31
+    #: about 100 reads a second live: a quarter, the rest is the shop's
+    budget = Budget(requests=250, seconds=10)
     base_url = API_URL
     classify = staticmethod(classify)
     metrics = frozenset({"revenue", "orders", "donations", "refunds"})

@@ -49,6 +49,7 @@ from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, Pos
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -111,6 +112,8 @@ class TikTokConnector(HttpConnector):
     source = "tiktok"
     platform = "tiktok"
     max_days = 366
+    #: 600 requests a minute per endpoint (verify)
+    budget = Budget(requests=100, seconds=60)
     metrics = frozenset({"views", "reactions", "comments", "shares"})
     base_url = API_URL
     classify = staticmethod(classify)

@@ -41,6 +41,7 @@ from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, Pos
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -93,6 +94,8 @@ class XConnector(HttpConnector):
     source = "x"
     platform = "x"
     max_days = 366
+    #: per-app windows of 15 minutes, by tier (verify)
+    budget = Budget(requests=50, seconds=60)
     metrics = frozenset({"reactions", "comments", "shares", "saves", "impressions", "link_clicks"})
     base_url = API_URL
     classify = staticmethod(classify)

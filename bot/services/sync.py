@@ -21,7 +21,13 @@ from bot.bootstrap import Runtime
 from bot.core.model import Credentials, DateRange
 from bot.logconfig import scrub
 from bot.settings import Settings
-from integrations.base import AuthExpired, ConnectorError, SourceConfig, SyncWarnings
+from integrations.base import (
+    AuthExpired,
+    BudgetExhausted,
+    ConnectorError,
+    SourceConfig,
+    SyncWarnings,
+)
 from integrations.registry import DEFAULT_BASE_URLS, connector_for
 from storage.crypto import CredentialError
 from storage.db import session_scope
@@ -52,6 +58,7 @@ def source_config(
     source: str,
     sleep: Callable[[float], None] | None = None,
     today: date | None = None,
+    take: Callable[[], None] | None = None,
 ) -> SourceConfig:
     version = settings.meta_graph_version if source in ("facebook", "instagram", "meta_ads") else ""
     return SourceConfig(
@@ -64,6 +71,7 @@ def source_config(
         sleep=sleep,
         # the sync's today: sources whose windows count back from the request date use it
         extra={"today": today.isoformat()} if today else {},
+        take=take,
     )
 
 
@@ -76,9 +84,13 @@ def sync_connection(
     progress: Callable[[int, int], None] | None = None,
     sleep: Callable[[float], None] | None = None,
     now: datetime | None = None,
+    take_for: Callable[[str], Callable[[], None] | None] | None = None,
 ) -> SyncReport:
     """Sync one connection up to yesterday; `since` forces a backfill from that day. `now`
-    is the time recorded as the last sync (the scheduler's clock)."""
+    is the time recorded as the last sync (the scheduler's clock). `take_for(source)` gives
+    what to call before each request (`bot.budgets`): when the source's budget stays spent
+    it raises BudgetExhausted, which this lets through with the chunks done kept and the
+    connection's health untouched, for the caller to sync it again later."""
     with session_scope(runtime.engine) as session:
         connection = session.get(Connection, connection_id)
         if connection is None:
@@ -95,7 +107,10 @@ def sync_connection(
         log.warning("sync.undecryptable connection=%s source=%s", connection_id, source)
         return report
     try:
-        connector = connector_for(source, source_config(runtime.settings, source, sleep, today))
+        take = take_for(source) if take_for else None
+        connector = connector_for(
+            source, source_config(runtime.settings, source, sleep, today, take)
+        )
     except KeyError:
         report.status = "skipped"
         return report
@@ -128,6 +143,9 @@ def sync_connection(
                 row = session.get(Connection, connection_id)
                 assert row is not None
                 report.posts = upsert_posts(session, row, posts)
+    except BudgetExhausted:
+        log.info("sync.deferred connection=%s source=%s: budget spent", connection_id, source)
+        raise
     except AuthExpired as err:
         report.status, report.error = "needs_reauth", scrub(str(err))
         _mark(runtime, connection_id, "needs_reauth", err.user_hint(source))
