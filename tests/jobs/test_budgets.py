@@ -117,7 +117,8 @@ def test_a_sync_whose_budget_stays_spent_is_sent_again_and_the_connection_never_
     sqlite_engine, queues, caplog
 ):
     caplog.set_level(logging.INFO)
-    budget = Budget(requests=1, seconds=1)  # a request in each 2 s: the sync cannot finish
+    # one request in any 5 s: the sync (two requests or more) cannot finish in one go
+    budget = Budget(requests=1, seconds=5)
     with StandIn() as graph:
         graph_api(graph)
         runtime, [connection_id] = facebook_pages(sqlite_engine, graph.url, 1)
