@@ -26,6 +26,7 @@ def postgres_database(prefix: str) -> Iterator[str]:
     """A new, empty PostgreSQL database; its URL. Dropped afterwards, connections and all."""
     from sqlalchemy import create_engine, text
 
+    clean_up_on_sigterm()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -62,6 +63,16 @@ def clear_namespace(namespace: str) -> None:
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start : start + 1000])
     client.close()
+
+
+def clean_up_on_sigterm() -> None:
+    """SIGTERM (a `timeout`, a CI runner) ends the bench as Ctrl-C does: by an exception,
+    so that its processes are stopped, its database dropped and its Redis keys deleted."""
+
+    def leave(*_: object) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 class Fleet:
