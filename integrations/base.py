@@ -74,6 +74,9 @@ class BudgetExhausted(ConnectorError):
         super().__init__(f"{source} request budget still spent after waiting {waited:.0f} s")
         self.source = source
 
+    def user_hint(self, source: str) -> str:
+        return f"Impact has used its {source} request budget for now; {self.action}"
+
 
 class SourceUnavailable(ConnectorError):
     """5xx, timeouts, connection errors or broken bodies that outlasted the retries."""

@@ -168,6 +168,7 @@ def test_a_budget_spent_for_longer_than_the_wait_says_so():
     assert take is not None and budgets.taker("unknown") is None
     take()
     started = time.monotonic()
-    with pytest.raises(BudgetExhausted, match="x request budget still spent"):
+    with pytest.raises(BudgetExhausted, match="x request budget still spent") as spent:
         take()
     assert 0.2 <= time.monotonic() - started < 2
+    assert "syncs it again shortly" in spent.value.user_hint("x")
