@@ -6,6 +6,10 @@
     sync_connection   one connection the clock found due (and leased)
     announce_failures tell teams about connections that need a new token
 
+A sync's requests take tokens from their source's budget, shared by all workers through the
+broker's backend (`bot.budgets`); a sync whose budget stays spent is sent again with
+Dramatiq's backoff (the one actor retried by Dramatiq), resuming from its cursor.
+
 The broker comes from IMPACT_BROKER_URL: `redis://...` in production, where `impact worker`
 processes on any number of machines run the jobs; unset, an in-process broker whose worker
 threads run in the process that sends (`impact serve`, `impact scheduler`, `make demo`), so
@@ -39,9 +43,11 @@ from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 
 from bot.bootstrap import Runtime
+from bot.budgets import Budgets
 from bot.metrics import JobMetrics
 from bot.scheduler import DigestJob, DigestScheduler
 from bot.services.teams import event_processed, mark_event_processed
+from integrations.base import BudgetExhausted
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,13 @@ ANSWER_PRIORITY, BACKGROUND_PRIORITY = 0, 10
 #: A job running longer than this is stopped (ms); a backfill of a year takes minutes.
 TIME_LIMIT_MS = 30 * 60 * 1000
 DEFAULT_NAMESPACE = "impact"
+#: A sync whose source's budget stays spent is sent again after 30 s, 1 min, 2 min... (ms)
+BUDGET_BACKOFF_MS, BUDGET_MAX_BACKOFF_MS, BUDGET_RETRIES = 30_000, 15 * 60 * 1000, 10
+
+
+def _budget_spent(retries: int, error: BaseException) -> bool:
+    """Dramatiq's `retry_when` for syncs: again while the budget was the reason."""
+    return isinstance(error, dramatiq.Retry) and retries < BUDGET_RETRIES
 
 
 def make_broker(
@@ -121,7 +134,9 @@ class Jobs:
         self._context: WorkContext | None = None
         self._lock = threading.Lock()
 
-        def declare(fn: Callable[..., Any], queue: str, priority: int) -> dramatiq.Actor[Any, Any]:
+        def declare(
+            fn: Callable[..., Any], queue: str, priority: int, **options: Any
+        ) -> dramatiq.Actor[Any, Any]:
             return dramatiq.actor(
                 fn,
                 broker=broker,
@@ -130,11 +145,20 @@ class Jobs:
                 priority=priority,
                 max_retries=0,
                 time_limit=TIME_LIMIT_MS,
+                **options,
             )
 
         self.answer_slack = declare(self._answer_slack, "answers", ANSWER_PRIORITY)
         self.post_digest = declare(self._post_digest, "digests", BACKGROUND_PRIORITY)
-        self.sync_connection = declare(self._sync_connection, "syncs", BACKGROUND_PRIORITY)
+        self.budgets = Budgets.on(broker)
+        self.sync_connection = declare(
+            self._sync_connection,
+            "syncs",
+            BACKGROUND_PRIORITY,
+            retry_when=_budget_spent,
+            min_backoff=BUDGET_BACKOFF_MS,
+            max_backoff=BUDGET_MAX_BACKOFF_MS,
+        )
         self.announce_failures = declare(self._announce_failures, "syncs", BACKGROUND_PRIORITY)
 
     @property
@@ -173,7 +197,12 @@ class Jobs:
         log.info("jobs.digest status=%s", result.status if result else "held elsewhere or done")
 
     def _sync_connection(self, connection_id: int, now: str) -> None:
-        report = self.context.scheduler.run_sync(connection_id, datetime.fromisoformat(now))
+        try:
+            report = self.context.scheduler.run_sync(
+                connection_id, datetime.fromisoformat(now), take_for=self.budgets.taker
+            )
+        except BudgetExhausted as err:  # kept what it had: again later, from its cursor
+            raise dramatiq.Retry(str(err)) from None
         log.info("jobs.sync connection_id=%s status=%s", connection_id, report.status)
 
     def _announce_failures(self, now: str) -> None:

@@ -310,14 +310,21 @@ class DigestScheduler:
         with ThreadPoolExecutor(min(self.max_workers, len(claimed)), "sync") as pool:
             return list(pool.map(lambda cid: self.run_sync(cid, now), claimed))
 
-    def run_sync(self, connection_id: int, now: datetime) -> SyncReport:
+    def run_sync(
+        self,
+        connection_id: int,
+        now: datetime,
+        take_for: Callable[[str, str], Callable[[], None] | None] | None = None,
+    ) -> SyncReport:
         """Sync one connection the clock claimed. Running it twice stores nothing twice:
-        points are upserted by their natural key."""
+        points are upserted by their natural key. `take_for`: the sources' budgets."""
         with session_scope(self.runtime.engine) as session:
             connection = session.get(Connection, connection_id)
             team = session.get(Team, connection.team_id) if connection else None
             tz = team.timezone if team else "UTC"
-        return sync_connection(self.runtime, connection_id, today=local_date(now, tz), now=now)
+        return sync_connection(
+            self.runtime, connection_id, today=local_date(now, tz), now=now, take_for=take_for
+        )
 
     def announce_failures(self, now: datetime | None = None) -> int:
         """Tell each team once that a connection needs a new token: in a channel that gets

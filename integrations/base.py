@@ -63,6 +63,21 @@ class RateLimited(ConnectorError):
         return f"{source} is rate-limiting Impact; the next sync picks up where this one stopped."
 
 
+class BudgetExhausted(ConnectorError):
+    """This installation's request budget for the source stayed spent for longer than a
+    sync waits (`SourceConfig.take`): the sync stops where it is, its chunks kept, and is
+    sent again later. Not the connection's fault, so its health is left alone."""
+
+    action = "Impact syncs it again shortly, from where it stopped."
+
+    def __init__(self, source: str, waited: float) -> None:
+        super().__init__(f"{source} request budget still spent after waiting {waited:.0f} s")
+        self.source = source
+
+    def user_hint(self, source: str) -> str:
+        return f"Impact has used its {source} request budget for now; {self.action}"
+
+
 class SourceUnavailable(ConnectorError):
     """5xx, timeouts, connection errors or broken bodies that outlasted the retries."""
 
@@ -118,6 +133,23 @@ class MetricRefused(SourceError):
 
 
 @dataclass(frozen=True, slots=True)
+class Budget:
+    """How many requests Impact as a whole (every worker of one installation) may send to a
+    source in any `seconds` seconds: the part of the app's quota a sync may use."""
+
+    requests: int
+    seconds: int
+    #: True where the platform's quota is per account (a Stripe account, a Shopify shop, a
+    #: HubSpot portal, a GA4 property) rather than per app: each account then has a budget
+    #: of its own, so one team's backfill never slows another team's sync.
+    per_account: bool = False
+
+    def __post_init__(self) -> None:
+        if self.requests < 1 or self.seconds < 1:
+            raise ValueError(f"a budget needs at least 1 request in 1 s, got {self}")
+
+
+@dataclass(frozen=True, slots=True)
 class SourceConfig:
     """What a connector needs from the outside: plain values, no settings object."""
 
@@ -132,6 +164,9 @@ class SourceConfig:
     #: Told the credential fields a connector renewed (a new access token, a rotated
     #: refresh token), so that the caller stores them encrypted with the connection.
     renewed: Callable[[dict[str, Any]], None] | None = None
+    #: Called before every request a sync sends: takes a token from the source's budget,
+    #: waiting while it is spent (`bot.budgets`); raises BudgetExhausted when it stays spent.
+    take: Callable[[], None] | None = None
 
 
 @dataclass

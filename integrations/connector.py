@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 from bot.logconfig import scrub
-from integrations.base import BadResponse, MissingCredential, SourceConfig, SyncWarnings
+from integrations.base import BadResponse, Budget, MissingCredential, SourceConfig, SyncWarnings
 from integrations.http import Classifier, HttpClient, default_classifier
 from integrations.tokens import TokenEndpoint, can_renew, renew, renewal_due
 
@@ -44,6 +44,10 @@ class HttpConnector:
     #: Where this source's access tokens are renewed with a refresh token (None: they are
     #: not, or the source does it its own way, as Google's do).
     renewal: ClassVar[TokenEndpoint | None] = None
+    #: What every worker together may send to this source (`bot.budgets`): the part of the
+    #: platform's quota for this app that syncs use, in a window of at most a minute
+    #: (daily quotas are met by the source's 429s, which end a sync until the next).
+    budget: ClassVar[Budget] = Budget(requests=20, seconds=10)
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config

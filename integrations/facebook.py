@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.core.model import Credentials, DateRange, MetricPoint, PostRecord
 from integrations import meta
-from integrations.base import SyncWarnings
+from integrations.base import Budget, SyncWarnings
 from integrations.connector import parse_time
 
 PAGE_METRICS = (
@@ -35,6 +35,8 @@ class FacebookConnector(meta.MetaConnector):
     source = "facebook"
     platform = "facebook"
     max_days = 90
+    #: Meta: 200 calls an hour per user of the app, slow down above 80% (X-App-Usage)
+    budget = Budget(requests=60, seconds=10)
     label = "Facebook"
     account_field = "page_id"
     metrics = frozenset({"interactions", "followers", "reach", "views"})

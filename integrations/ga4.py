@@ -22,7 +22,7 @@ from typing import Any
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint
 from integrations import google
-from integrations.base import BadResponse, SyncWarnings
+from integrations.base import BadResponse, Budget, SyncWarnings
 from integrations.connector import need, number
 from integrations.http import Ask, OffsetPaging
 
@@ -48,6 +48,8 @@ class GA4Connector(google.GoogleConnector):
     source = "ga4"
     platform = None
     max_days = 90
+    #: 10 concurrent requests, 40,000 tokens an hour per property
+    budget = Budget(requests=100, seconds=10, per_account=True)
     base_url = DATA_URL
     scope = SCOPE
     fields = (

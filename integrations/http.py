@@ -157,6 +157,8 @@ class HttpClient:
         form: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
     ) -> Any:
+        if self.config.take is not None:
+            self.config.take()  # a token of the source's budget (retries included)
         self.requests_made += 1
         try:
             response = self.session.request(

@@ -81,6 +81,7 @@ from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceConfig,
@@ -212,6 +213,8 @@ class HubSpotConnector(HttpConnector):
     source = "hubspot"
     platform = None
     max_days = 31
+    #: the search API allows about 5 a second per portal: 4, the rest is the team's tools'
+    budget = Budget(requests=40, seconds=10, per_account=True)
     base_url = API_URL
     classify = staticmethod(classify)
     metrics = frozenset({*OUTCOMES, "revenue"})

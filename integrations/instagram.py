@@ -21,7 +21,7 @@ from typing import Any
 from bot.core import catalogue
 from bot.core.model import Credentials, DateRange, MetricPoint, PostRecord
 from integrations import meta
-from integrations.base import SyncWarnings
+from integrations.base import Budget, SyncWarnings
 from integrations.connector import number, parse_time
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class InstagramConnector(meta.MetaConnector):
     source = "instagram"
     platform = "instagram"
     max_days = 30
+    #: Meta: 200 calls an hour per user of the app (X-App-Usage)
+    budget = Budget(requests=60, seconds=10)
     label = "Instagram"
     account_field = "ig_user_id"
     name_field = "username"

@@ -51,6 +51,7 @@ from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -99,6 +100,8 @@ class LinkedInConnector(HttpConnector):
     source = "linkedin"
     platform = "linkedin"
     max_days = 365
+    #: daily app and member limits (about 100,000 and 500 a day)
+    budget = Budget(requests=20, seconds=60)
     settle_days = 2
     metrics = frozenset(
         {"impressions", "reach", "clicks", "reactions", "comments", "shares", "followers"}

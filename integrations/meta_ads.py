@@ -30,7 +30,7 @@ import requests
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint
 from bot.logconfig import scrub
 from integrations import meta
-from integrations.base import BadResponse, ConnectorError, RateLimited, SyncWarnings
+from integrations.base import BadResponse, Budget, ConnectorError, RateLimited, SyncWarnings
 from integrations.connector import need, number
 
 ADS_RATE_LIMIT_CODES = {17, 80004}
@@ -56,6 +56,8 @@ class MetaAdsConnector(meta.MetaConnector):
     source = "meta_ads"
     platform = None
     max_days = 90
+    #: the ads API's business-use-case limits are tighter than pages'
+    budget = Budget(requests=30, seconds=10)
     label = "Meta ads"
     account_field = "ad_account_id"
     classify = staticmethod(classify)

@@ -45,6 +45,7 @@ from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -84,6 +85,8 @@ class PinterestConnector(HttpConnector):
     source = "pinterest"
     platform = "pinterest"
     max_days = 90
+    #: 1,000 calls a minute per user (verify)
+    budget = Budget(requests=100, seconds=60)
     settle_days = 2
     metrics = frozenset({"impressions", "saves", "clicks", "link_clicks"})
     base_url = API_URL

@@ -73,6 +73,7 @@ from bot.logconfig import scrub
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -172,6 +173,8 @@ class ShopifyConnector(HttpConnector):
     source = "shopify"
     platform = None
     max_days = 31
+    #: per shop; the cost bucket (`throttleStatus`) is what really paces a sync
+    budget = Budget(requests=40, seconds=10, per_account=True)
     base_url = API_URL
     classify = staticmethod(classify)
     metrics = frozenset({"revenue", "orders", "refunds"})

@@ -46,6 +46,7 @@ from integrations.base import (
     AuthExpired,
     BadCredential,
     BadResponse,
+    Budget,
     ConnectorError,
     DoNotRetry,
     RateLimited,
@@ -127,6 +128,8 @@ class StripeConnector(HttpConnector):
     source = "stripe"
     platform = None
     max_days = 31
+    #: about 100 reads a second live per account: a quarter, the rest is the shop's
+    budget = Budget(requests=250, seconds=10, per_account=True)
     base_url = API_URL
     classify = staticmethod(classify)
     metrics = frozenset({"revenue", "orders", "donations", "refunds"})

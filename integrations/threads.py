@@ -34,7 +34,7 @@ from typing import Any
 from bot.core import catalogue
 from bot.core.model import Credentials, DateRange, MetricPoint, PostRecord
 from integrations import meta
-from integrations.base import BadResponse, SyncWarnings
+from integrations.base import BadResponse, Budget, SyncWarnings
 from integrations.connector import number, parse_time
 
 THREADS_URL = "https://graph.threads.net"
@@ -72,6 +72,8 @@ class ThreadsConnector(meta.MetaConnector):
     source = "threads"
     platform = "threads"
     max_days = 30
+    #: Meta's app limits, as Instagram
+    budget = Budget(requests=60, seconds=10)
     metrics = frozenset({"impressions", "reactions", "comments", "shares", "link_clicks"})
     base_url = THREADS_URL
     account_field = "user_id"

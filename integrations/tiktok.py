@@ -55,6 +55,7 @@ from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -117,6 +118,8 @@ class TikTokConnector(HttpConnector):
     source = "tiktok"
     platform = "tiktok"
     max_days = 366
+    #: 600 requests a minute per endpoint (verify)
+    budget = Budget(requests=100, seconds=60)
     metrics = frozenset({"views", "reactions", "comments", "shares"})
     base_url = API_URL
     renewal = tokens.TIKTOK

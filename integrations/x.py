@@ -44,6 +44,7 @@ from integrations import tokens
 from integrations.base import (
     AuthExpired,
     BadResponse,
+    Budget,
     ConnectorError,
     RateLimited,
     SourceError,
@@ -96,6 +97,8 @@ class XConnector(HttpConnector):
     source = "x"
     platform = "x"
     max_days = 366
+    #: per-app windows of 15 minutes, by tier (verify)
+    budget = Budget(requests=50, seconds=60)
     metrics = frozenset({"reactions", "comments", "shares", "saves", "impressions", "link_clicks"})
     renewal = tokens.X
     base_url = API_URL

@@ -41,7 +41,7 @@ from typing import Any
 from bot.core import catalogue
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 from integrations import google
-from integrations.base import BadResponse, SourceConfig, SyncWarnings
+from integrations.base import BadResponse, Budget, SourceConfig, SyncWarnings
 from integrations.connector import levels_from_gains, need, number, parse_time
 from integrations.http import Ask, HttpClient, TokenPaging
 
@@ -59,6 +59,8 @@ class YouTubeConnector(google.GoogleConnector):
     source = "youtube"
     platform = "youtube"
     max_days = 365
+    #: 10,000 quota units a day for the project
+    budget = Budget(requests=10, seconds=60)
     settle_days = 3
     metrics = frozenset({"views", "reactions", "comments", "shares", "followers"})
     base_url = ANALYTICS_URL

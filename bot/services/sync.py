@@ -21,7 +21,13 @@ from bot.bootstrap import Runtime
 from bot.core.model import Credentials, DateRange
 from bot.logconfig import scrub
 from bot.settings import Settings
-from integrations.base import AuthExpired, ConnectorError, SourceConfig, SyncWarnings
+from integrations.base import (
+    AuthExpired,
+    BudgetExhausted,
+    ConnectorError,
+    SourceConfig,
+    SyncWarnings,
+)
 from integrations.registry import DEFAULT_BASE_URLS, connector_for
 from integrations.tokens import Renewed
 from storage.crypto import CredentialError
@@ -54,6 +60,7 @@ def source_config(
     sleep: Callable[[float], None] | None = None,
     today: date | None = None,
     renewed: Renewed | None = None,
+    take: Callable[[], None] | None = None,
 ) -> SourceConfig:
     version = settings.meta_graph_version if source in ("facebook", "instagram", "meta_ads") else ""
     return SourceConfig(
@@ -67,6 +74,7 @@ def source_config(
         # the sync's today: sources whose windows count back from the request date use it
         extra={"today": today.isoformat()} if today else {},
         renewed=renewed,
+        take=take,
     )
 
 
@@ -79,15 +87,19 @@ def sync_connection(
     progress: Callable[[int, int], None] | None = None,
     sleep: Callable[[float], None] | None = None,
     now: datetime | None = None,
+    take_for: Callable[[str, str], Callable[[], None] | None] | None = None,
 ) -> SyncReport:
     """Sync one connection up to yesterday; `since` forces a backfill from that day. `now`
-    is the time recorded as the last sync (the scheduler's clock)."""
+    is the time recorded as the last sync (the scheduler's clock). `take_for(source)` gives
+    what to call before each request (`bot.budgets`): when the source's budget stays spent
+    it raises BudgetExhausted, which this lets through with the chunks done kept and the
+    connection's health untouched, for the caller to sync it again later."""
     with session_scope(runtime.engine) as session:
         connection = session.get(Connection, connection_id)
         if connection is None:
             raise KeyError(f"no connection {connection_id}")
         source, name, cursor = connection.source, connection.display_name, connection.sync_cursor
-        sealed = connection.credentials_enc
+        sealed, account = connection.credentials_enc, connection.external_id
     report = SyncReport(connection_id, source, name, "ok")
     vault = runtime.require_vault()  # no key at all: every connection fails alike, say so once
     try:
@@ -109,7 +121,8 @@ def sync_connection(
                 row.credentials_enc = vault.encrypt(stored)
         log.info("sync.token_renewed connection=%s source=%s", connection_id, source)
 
-    config = source_config(runtime.settings, source, sleep, today, renewed=store_renewed)
+    take = take_for(source, account) if take_for else None
+    config = source_config(runtime.settings, source, sleep, today, renewed=store_renewed, take=take)
     try:
         connector = connector_for(source, config)
     except KeyError:
@@ -144,6 +157,9 @@ def sync_connection(
                 row = session.get(Connection, connection_id)
                 assert row is not None
                 report.posts = upsert_posts(session, row, posts)
+    except BudgetExhausted:
+        log.info("sync.deferred connection=%s source=%s: budget spent", connection_id, source)
+        raise
     except AuthExpired as err:
         report.status, report.error = "needs_reauth", scrub(str(err))
         _mark(runtime, connection_id, "needs_reauth", err.user_hint(source))

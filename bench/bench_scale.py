@@ -1,0 +1,160 @@
+"""2,000 channels due in the same minute, posted by worker processes on Redis and PostgreSQL.
+
+Two scheduler processes (the clock, twice, as two machines would run it) send every due
+digest to the queue; 1 worker process, then 2, post them through the Slack stand-in (about
+one message per second per channel, 429 with Retry-After past it). In each run one worker
+is killed with SIGKILL when a quarter of the channels have their digest, and a new one is
+started in its place (as a process supervisor would): what the dead one held comes back to
+the queue once it stops beating (Dramatiq's heartbeat timeout, 3 s here instead of 60 s so
+that it comes back within the run) and is posted by the others.
+
+Targets (issue 13): all posted, none twice, in both runs; the time to the last post with 2
+worker processes at most 1/1.6 of that with 1 (on 2 cores). The teams have no data, so each
+digest is the short "quiet week" message with no chart: the figure is the queue's and the
+claims', not digest building (bench_digest measures that).
+
+Uses its own PostgreSQL database (created and dropped; BENCH_POSTGRES_URL names the server's
+admin URL) and its own namespace on Redis db 14 (BENCH_REDIS_URL; keys deleted afterwards).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.fleet import REDIS_URL, Fleet, postgres_database, redis_namespace
+from tests.support.slack_api import SlackStandIn
+
+#: BENCH_SCALE_CHANNELS makes a smaller trial run
+CHANNELS = int(os.environ.get("BENCH_SCALE_CHANNELS", "2000"))
+TEAMS = max(1, CHANNELS // 10)
+WORKER_THREADS = 8
+HEARTBEAT_MS = 3000
+KILL_AT = CHANNELS // 4
+TIMEOUT_SECONDS = 600
+
+
+def seed(url: str) -> None:
+    from storage.db import make_engine, session_scope
+    from storage.migrate import upgrade
+    from storage.tables import DigestSchedule, Team
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as s:
+        s.add_all(Team(id=f"T{t:04d}") for t in range(TEAMS))
+        s.flush()
+        s.add_all(
+            DigestSchedule(
+                team_id=f"T{c % TEAMS:04d}",
+                channel_id=f"C{c:05d}",
+                weekday=0,
+                hour=0,
+                minute=0,
+                timezone="UTC",
+            )
+            for c in range(CHANNELS)
+        )
+    engine.dispose()
+
+
+def due_now(url: str) -> None:
+    """Every schedule due this minute, with no run of this week yet."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    now = datetime.now(UTC)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM digest_runs"))
+        connection.execute(
+            text("UPDATE digest_schedules SET weekday = :d, hour = :h, minute = :m"),
+            {"d": now.weekday(), "h": now.hour, "m": now.minute},
+        )
+    engine.dispose()
+
+
+def run(url: str, namespace: str, key: str, workers: int) -> dict[str, float]:
+    with SlackStandIn(per_channel_interval=1.0) as slack:
+        env = {
+            "DATABASE_URL": url,
+            "IMPACT_BROKER_URL": REDIS_URL,
+            "IMPACT_SECRET_KEY": key,
+            "IMPACT_WORKER_THREADS": str(WORKER_THREADS),
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_API_URL": slack.api_url,
+            "BENCH_NAMESPACE": namespace,
+            "BENCH_HEARTBEAT_MS": str(HEARTBEAT_MS),
+        }
+        with Fleet(env) as fleet:
+            running = fleet.start("worker", workers)
+            due_now(url)
+            started = time.monotonic()
+            fleet.start("scheduler", 2)
+            killed = False
+            deadline = started + TIMEOUT_SECONDS
+            while len(slack.history) < CHANNELS and time.monotonic() < deadline:
+                if not killed and len(slack.history) >= KILL_AT:
+                    fleet.kill(running[0])
+                    fleet.start("worker", 1)  # the supervisor's restart
+                    killed = True
+                time.sleep(0.05)
+            # redeliveries of what the killed worker held would come now: let them
+            time.sleep(2 * HEARTBEAT_MS / 1000 + 2)
+        posts = slack.calls("POST", "/api/chat.postMessage")
+        per_channel = collections.Counter(
+            {channel: len(messages) for channel, messages in slack.history.items()}
+        )
+        last = max(call.at for call in posts)
+        first = min(call.at for call in posts)
+        return {
+            "workers": workers,
+            "posted": len(per_channel),
+            "most": max(per_channel.values(), default=0),
+            "limited": slack.rate_limited,
+            "last": last - started,
+            "drain": last - first,
+            "killed": killed,
+        }
+
+
+def main() -> None:
+    from storage.crypto import generate_key
+
+    key = generate_key()
+    results = []
+    with postgres_database("impact_bench_scale") as url, redis_namespace("impact-bench") as ns:
+        seed(url)
+        for workers in (1, 2):
+            result = run(url, f"{ns}-{workers}", key, workers)
+            results.append(result)
+            ok = result["posted"] == CHANNELS and result["most"] == 1 and result["killed"]
+            print(
+                f"{workers} worker process(es) x {WORKER_THREADS} threads, 2 schedulers: "
+                f"posted {result['posted']}/{CHANNELS} channels, most posts to one channel "
+                f"{result['most']}, 429 answers {result['limited']}, a worker SIGKILLed after "
+                f"{KILL_AT} posts: {'yes' if result['killed'] else 'NO'}  -> all posted, none "
+                f"twice: {'met' if ok else 'NOT met'}",
+                flush=True,
+            )
+            print(
+                f"  time to the last post {result['last']:6.1f} s from the schedulers' start "
+                f"(first to last post {result['drain']:.1f} s)",
+                flush=True,
+            )
+    ratio = results[0]["last"] / results[1]["last"]
+    print(
+        f"speed-up with 2 worker processes: {ratio:.2f}x   target >= 1.6x on 2 cores: "
+        f"{'met' if ratio >= 1.6 else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
