@@ -169,8 +169,11 @@ class DigestScheduler:
         at = now.isoformat()
         sent = 0
         for job in self.due_digests(now):
-            self.jobs.post_digest.send(job.team_id, job.channel_id, job.week, job.late, at)
-            sent += 1
+            # marked queued first: the next minute's tick, here or in another scheduler,
+            # does not send it again while it waits behind a long queue
+            if runs.mark_queued(self.runtime.engine, job.team_id, job.channel_id, job.week, now):
+                self.jobs.post_digest.send(job.team_id, job.channel_id, job.week, job.late, at)
+                sent += 1
         for connection_id in claim_due_syncs(self.runtime, now):
             self.jobs.sync_connection.send(connection_id, at)
             sent += 1

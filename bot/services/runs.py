@@ -6,6 +6,11 @@ backoff by whoever claims it next (a compare-and-set UPDATE, so again only one),
 marked failed after the last attempt with the error kept. A claim left behind by a crashed
 instance is taken over once it is stale.
 
+With a job queue, the clock marks a run QUEUED when it sends the job (`mark_queued`), so the
+next minute's tick does not send it again while it waits in a long queue; a worker claims a
+queued run at once, and a run queued for longer than STALE_CLAIM counts as lost (an
+in-process queue that restarted) and is sent again.
+
 A post is recorded in steps so that a takeover resumes instead of starting over: the
 message's ts as soon as Slack answered (`record_message`), then POSTED once the chart is in
 its thread. The step between Slack accepting the message and our record of it is covered by
@@ -27,6 +32,7 @@ from storage.metrics import insert_if_absent
 from storage.tables import DigestRun
 
 CLAIMED, RETRYING, POSTED, FAILED, SKIPPED = "claimed", "retrying", "posted", "failed", "skipped"
+QUEUED = "queued"
 #: A claim this old that never posted belongs to an instance that died.
 STALE_CLAIM = timedelta(minutes=10)
 
@@ -100,7 +106,8 @@ def _take_over(
         retry_due = run.status == RETRYING and (run.next_attempt_at or now) <= now
         stale = run.status == CLAIMED and run.claimed_at <= now - STALE_CLAIM
         own = resume_own and run.status == CLAIMED and run.claimed_by == instance
-        if not (retry_due or stale or own):
+        queued = run.status == QUEUED  # sent to the queue by the clock: the worker's to run
+        if not (retry_due or stale or own or queued):
             return None
         table = DigestRun.__table__
         result = session.execute(
@@ -117,6 +124,50 @@ def _take_over(
         if result.rowcount != 1:
             return None  # another instance won the compare-and-set
         return Claim(run.id or 0, team_id, channel_id, week, run.attempts + 1)
+
+
+def mark_queued(engine: Engine, team_id: str, channel_id: str, week: str, now: datetime) -> bool:
+    """The clock is about to send this run's job: mark it QUEUED. False when the run needs
+    no job now (someone claimed, queued or finished it meanwhile), so the clock sends none.
+    A compare-and-set like `claim`, so two schedulers send one job between them."""
+    with session_scope(engine) as session:
+        run = DigestRun(
+            team_id=team_id,
+            channel_id=channel_id,
+            week=week,
+            status=QUEUED,
+            attempts=0,
+            claimed_at=now,
+        )
+        if insert_if_absent(session, run, ("team_id", "channel_id", "week")):
+            return True
+    with session_scope(engine) as session:
+        found = session.exec(
+            select(DigestRun).where(
+                DigestRun.team_id == team_id,
+                DigestRun.channel_id == channel_id,
+                DigestRun.week == week,
+            )
+        ).first()
+        if found is None:
+            return False
+        retry_due = found.status == RETRYING and (found.next_attempt_at or now) <= now
+        lost = found.status in (CLAIMED, QUEUED) and found.claimed_at <= now - STALE_CLAIM
+        if not (retry_due or lost):
+            return False
+        table = DigestRun.__table__
+        result = session.execute(
+            update(table)
+            .where(
+                and_(
+                    table.c.id == found.id,
+                    table.c.status == found.status,
+                    table.c.claimed_at == found.claimed_at,
+                )
+            )
+            .values(status=QUEUED, claimed_at=now)
+        )
+        return result.rowcount == 1
 
 
 def record_message(engine: Engine, claim_: Claim, message_ts: str) -> None:
@@ -175,7 +226,10 @@ def runs_due_for_retry(engine: Engine, now: datetime) -> list[tuple[str, str, st
             select(DigestRun).where(
                 or_(
                     and_(DigestRun.status == RETRYING, DigestRun.next_attempt_at <= now),  # type: ignore[arg-type,operator]
-                    and_(DigestRun.status == CLAIMED, DigestRun.claimed_at <= now - STALE_CLAIM),  # type: ignore[arg-type,operator]
+                    and_(
+                        DigestRun.status.in_((CLAIMED, QUEUED)),  # type: ignore[attr-defined]
+                        DigestRun.claimed_at <= now - STALE_CLAIM,  # type: ignore[arg-type,operator]
+                    ),
                 )
             )
         )
@@ -184,14 +238,14 @@ def runs_due_for_retry(engine: Engine, now: datetime) -> list[tuple[str, str, st
 
 def settled_keys(engine: Engine, weeks: set[str], now: datetime) -> set[tuple[str, str, str]]:
     """(team, channel, week) of runs needing no action now: done, given up, waiting for
-    their retry time, or freshly claimed by someone. One query for every candidate week."""
+    their retry time, or freshly claimed by someone or queued. One query for every candidate week."""
     if not weeks:
         return set()
     settled = set()
     with session_scope(engine) as session:
         for run in session.exec(select(DigestRun).where(DigestRun.week.in_(sorted(weeks)))):  # type: ignore[attr-defined]
             waiting = run.status == RETRYING and (run.next_attempt_at or now) > now
-            fresh = run.status == CLAIMED and run.claimed_at > now - STALE_CLAIM
+            fresh = run.status in (CLAIMED, QUEUED) and run.claimed_at > now - STALE_CLAIM
             if run.status in (POSTED, SKIPPED, FAILED) or waiting or fresh:
                 settled.add((run.team_id, run.channel_id, run.week))
     return settled

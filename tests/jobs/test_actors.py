@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.bootstrap import Runtime
-from bot.jobs import WorkContext
+from bot.jobs import EmbeddedWorker, Jobs, WorkContext
+from bot.metrics import waiting
 from bot.scheduler import DigestScheduler
 from bot.services.connections import connect
 from bot.services.schedules import set_schedule
@@ -39,6 +40,31 @@ def test_two_clocks_send_a_due_digest_and_the_workers_post_it_once(world, queues
     assert_exactly_one_digest_with_one_chart(runtime, slack)
     assert the_run(runtime.engine).claimed_by.startswith("job:")
     assert first.enqueue_due(MONDAY_9_BERLIN + timedelta(minutes=1)) == 0  # posted: not due
+
+
+def test_a_digest_waiting_in_a_long_queue_is_not_sent_again_every_minute(world, queues):
+    """Two clocks tick every minute while the workers are busy elsewhere: the digest's job
+    is sent once, not once a minute per clock (2,000 due digests made a queue of 17,000
+    messages before); only a job queued so long that it must be lost is sent again."""
+    runtime, slack = world
+    jobs = Jobs(queues.broker(), lambda: WorkContext(runtime))  # no worker yet: a backlog
+    first = DigestScheduler(runtime, jobs=jobs)
+    second = DigestScheduler(runtime, instance="other", jobs=jobs)
+
+    assert first.enqueue_due(MONDAY_9_BERLIN) == 1
+    assert the_run(runtime.engine).status == "queued"
+    for minute in range(1, 10):
+        clock = first if minute % 2 else second
+        assert clock.enqueue_due(MONDAY_9_BERLIN + timedelta(minutes=minute)) == 0
+    assert waiting(jobs.broker, "digests") == 1
+    # queued for longer than a claim may go stale: taken for lost, sent once more
+    assert second.enqueue_due(MONDAY_9_BERLIN + timedelta(minutes=11)) == 1
+    assert first.enqueue_due(MONDAY_9_BERLIN + timedelta(minutes=12)) == 0
+
+    queues.workers.append(EmbeddedWorker(jobs.broker, threads=2).start())
+    queues.drain(jobs)
+    assert_exactly_one_digest_with_one_chart(runtime, slack)
+    assert the_run(runtime.engine).status == "posted"
 
 
 def test_a_failed_post_is_sent_again_after_its_backoff_and_posted_once(world, queues):

@@ -28,7 +28,7 @@ class Clockwork:
     def run_digest(self, job, now, instance=None):  # type: ignore[no-untyped-def]
         self.digests.append(job.channel_id)
 
-    def run_sync(self, connection_id, now):  # type: ignore[no-untyped-def]
+    def run_sync(self, connection_id, now, take_for=None):  # type: ignore[no-untyped-def]
         if connection_id == 13:
             raise RuntimeError("the platform went away")
         return type("Report", (), {"status": "ok"})()
