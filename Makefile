@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all lint fmt demo bench migrate clean
+.PHONY: install test test-all lint type fmt demo bench migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test-all: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot integrations storage tests bench
 	$(BIN)/ruff format --check bot integrations storage tests bench
+
+# mypy --strict on the core and the connectors (files in pyproject.toml [tool.mypy]).
+type: $(STAMP)
+	$(BIN)/mypy
 
 fmt: $(STAMP)
 	$(BIN)/ruff format bot integrations storage tests bench

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 from bot.logconfig import scrub
 from integrations.base import BadResponse, MissingCredential, SourceConfig, SyncWarnings
-from integrations.http import Classifier, HttpClient, default_classifier
+from integrations.http import HttpClient, StaticClassifier, default_classifier
 
 #: (JSON key, label shown when asking for it, secret?)
 Field = tuple[str, str, bool]
@@ -31,7 +31,7 @@ class HttpConnector:
     base_url: ClassVar[str]
     #: The credential fields, in the order they are asked.
     fields: ClassVar[tuple[Field, ...]]
-    classify: ClassVar[Classifier] = staticmethod(default_classifier)
+    classify: ClassVar[StaticClassifier] = staticmethod(default_classifier)
     #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
     metrics: ClassVar[frozenset[str] | None] = None
     #: Days a day's numbers take to settle at the source: a sync reads up to

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: (status, parsed body, response) -> an error to raise or retry, or None when fine.
 Classifier = Callable[[int, Any, requests.Response], ConnectorError | None]
+#: A classifier held on a class (`HttpConnector.classify`), so it is not bound as a method.
+StaticClassifier: TypeAlias = "staticmethod[[int, Any, requests.Response], ConnectorError | None]"
 USAGE_SLOWDOWN_PERCENT = 80
 #: Request errors that say our request is wrong, not that the transport failed.
 NOT_TRANSPORT = (
@@ -209,7 +211,7 @@ class HttpClient:
             body = None
             if status < 400 or status >= 500 or status == 429:
                 kind = "rate limited" if status == 429 else "answered a truncated or non-JSON body"
-                problem: ConnectorError = (
+                problem: ConnectorError | None = (
                     RateLimited(f"{self.source} {kind}", retry_after)
                     if status == 429
                     else SourceUnavailable(f"{self.source} {kind} (HTTP {status})")
@@ -284,8 +286,10 @@ class Ask:
 
 
 class Paging(Protocol):
-    #: Where the items are in an answer (dotted path).
-    items: str
+    @property
+    def items(self) -> str:
+        """Where the items are in an answer (dotted path)."""
+        ...
 
     def following(self, ask: Ask, body: Any, items: list[Any]) -> Ask | None:
         """The next request, or None after the last page."""
