@@ -105,7 +105,6 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": "impact-bot/0.1", **(headers or {})})
         self.sleep = config.sleep or time.sleep
-        self.requests_made = 0
 
     def close(self) -> None:
         self.session.close()
@@ -158,7 +157,6 @@ class HttpClient:
         form: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
     ) -> Any:
-        self.requests_made += 1
         try:
             response = self.session.request(
                 method,
