@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all lint fmt demo bench migrate clean
+.PHONY: install test test-all lint type fmt demo bench migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,15 @@ test: $(STAMP)
 test-all: $(STAMP)
 	IMPACT_TEST_POSTGRES_URL=$${IMPACT_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -q
 
+# Style, formatting and dead code (vulture: paths and whitelist in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check bot integrations storage tests bench
 	$(BIN)/ruff format --check bot integrations storage tests bench
+	$(BIN)/vulture
+
+# mypy --strict on the core and the connectors (files in pyproject.toml [tool.mypy]).
+type: $(STAMP)
+	$(BIN)/mypy
 
 fmt: $(STAMP)
 	$(BIN)/ruff format bot integrations storage tests bench

@@ -1,5 +1,7 @@
 """Configuration, read once from the environment at startup and passed down.
 
+`Settings` is a pydantic-settings model: each field names its environment variable, and a
+malformed value stops startup with a `ConfigError` naming the variable and what it must be.
 No other module reads `os.environ`. Secrets are wrapped in `Secret`, whose `repr` is
 `'***'`, so a settings object can be logged without leaking anything.
 """
@@ -8,30 +10,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from bot.core.errors import ConfigError
-
-SOURCES = (
-    "facebook",
-    "instagram",
-    "linkedin",
-    "x",
-    "youtube",
-    "tiktok",
-    "pinterest",
-    "threads",
-    "ga4",
-    "meta_ads",
-    "stripe",
-    "shopify",
-    "hubspot",
-    "google_oauth",
-    "google_admin",
+from pydantic import Field, ValidationError, field_validator
+from pydantic_core import core_schema
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
 )
 
-#: Platform logins whose app is read from IMPACT_<LOGIN>_CLIENT_ID / _CLIENT_SECRET (Meta and
-#: Google have their own variables).
+from bot.core import catalogue
+from bot.core.errors import ConfigError
+
+#: Whose base URL `IMPACT_<NAME>_BASE_URL` overrides: every source of the catalogue (the one
+#: list) and the two Google endpoints a GA4 login uses besides its API.
+SOURCES = (*catalogue.SOURCES, "google_oauth", "google_admin")
+#: Platform logins whose app is configured by IMPACT_<LOGIN>_CLIENT_ID and _CLIENT_SECRET
+#: (Meta's and Google's have fields of their own below).
 LOGIN_APPS = ("linkedin", "tiktok", "pinterest", "threads", "x")
 
 KEY_HELP = (
@@ -73,156 +70,147 @@ class Secret:
     def __bool__(self) -> bool:
         return bool(self._value)
 
-
-def _secret(env: Mapping[str, str], name: str) -> Secret | None:
-    value = env.get(name, "").strip()
-    return Secret(value) if value else None
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _source: Any, _handler: Any) -> core_schema.CoreSchema:
+        from_text = core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+        return core_schema.union_schema([core_schema.is_instance_schema(cls), from_text])
 
 
-def _at_least(low: int, env: Mapping[str, str], name: str, default: int) -> int:
-    value = _int(env, name, default)
-    if value < low:
-        raise ConfigError(f"{name} must be {low} or more, got {value}")
-    return value
+def env(name: str, default: Any = None, **checks: Any) -> Any:
+    """A field read from the environment variable `name` (empty or blank = the default)."""
+    return Field(default, validation_alias=name, **checks)
 
 
-def _port(env: Mapping[str, str], name: str) -> int | None:
-    value = _int(env, name, 0)
-    if not 0 < value < 65536 and env.get(name, "").strip():
-        raise ConfigError(
-            f"{name} must be a port number (1 to 65535), or empty for none; got {value}"
-        )
-    return value or None
+class _Environment(EnvSettingsSource):
+    """The variables of one mapping (`os.environ`, or `.env` merged under it by the CLI),
+    stripped; blank ones are left out so the field keeps its default."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        super().__init__(settings_cls, case_sensitive=True)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k: v.strip() for k, v in self.environ.items() if v and v.strip()}
+
+    def __call__(self) -> dict[str, Any]:
+        values = super().__call__()
+        values["base_urls"] = {
+            source: url.rstrip("/")
+            for source in SOURCES
+            if (url := self.env_vars.get(f"IMPACT_{source.upper()}_BASE_URL"))
+        }
+        # a login app is on only with both its id and its secret
+        values["login_apps"] = {
+            login: (client_id, Secret(secret))
+            for login in LOGIN_APPS
+            if (client_id := self.env_vars.get(f"IMPACT_{login.upper()}_CLIENT_ID"))
+            and (secret := self.env_vars.get(f"IMPACT_{login.upper()}_CLIENT_SECRET"))
+        }
+        return values
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+#: What a malformed value must be, by pydantic error type (the message names the variable).
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "bool_parsing": "true or false",
+    "literal_error": "text or json",
+}
 
 
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
-
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = "sqlite:///impact.db"
-    secret_key: Secret | None = None
+    database_url: str = env("DATABASE_URL", "sqlite:///impact.db")
+    secret_key: Secret | None = env("IMPACT_SECRET_KEY")
     #: `impact serve`, `impact socket` and `impact scheduler` refuse to start without a key
-    require_secret_key_to_start: bool = True
+    require_secret_key_to_start: bool = env("IMPACT_REQUIRE_SECRET_KEY", True)
     # Slack
-    slack_bot_token: Secret | None = None
-    slack_signing_secret: Secret | None = None
-    slack_client_id: str | None = None
-    slack_client_secret: Secret | None = None
-    slack_app_token: Secret | None = None
-    slack_api_url: str | None = None
-    public_url: str = "http://localhost:3000"
+    slack_bot_token: Secret | None = env("SLACK_BOT_TOKEN")
+    slack_signing_secret: Secret | None = env("SLACK_SIGNING_SECRET")
+    slack_client_id: str | None = env("SLACK_CLIENT_ID")
+    slack_client_secret: Secret | None = env("SLACK_CLIENT_SECRET")
+    slack_app_token: Secret | None = env("SLACK_APP_TOKEN")
+    slack_api_url: str | None = env("SLACK_API_URL")
+    public_url: str = env("IMPACT_PUBLIC_URL", "http://localhost:3000")
     # platform logins (`/impact connect <source>` links; without them, a token form)
-    meta_app_id: str | None = None
-    meta_app_secret: Secret | None = None
-    google_client_id: str | None = None
-    google_client_secret: Secret | None = None
+    meta_app_id: str | None = env("IMPACT_META_APP_ID")
+    meta_app_secret: Secret | None = env("IMPACT_META_APP_SECRET")
+    google_client_id: str | None = env("IMPACT_GOOGLE_CLIENT_ID")
+    google_client_secret: Secret | None = env("IMPACT_GOOGLE_CLIENT_SECRET")
     #: the other platform logins' apps, login -> (client id, secret), from
-    #: IMPACT_<LOGIN>_CLIENT_ID and IMPACT_<LOGIN>_CLIENT_SECRET (both set, or the login is off)
-    login_apps: Mapping[str, tuple[str, Secret]] = field(default_factory=dict)
+    #: IMPACT_<LOGIN>_CLIENT_ID and IMPACT_<LOGIN>_CLIENT_SECRET (read by `_Environment`)
+    login_apps: Mapping[str, tuple[str, Secret]] = Field(default_factory=dict)
     # web server
-    port: int = 3000
-    web_threads: int = 8
+    port: int = env("PORT", 3000)
+    web_threads: int = env("IMPACT_WEB_THREADS", 8)
     # job queue (bot.jobs): Redis in production, None = the embedded in-process broker
-    broker_url: Secret | None = None
+    broker_url: Secret | None = env("IMPACT_BROKER_URL")
     #: worker threads of the embedded broker's in-process worker
-    worker_threads: int = 4
+    worker_threads: int = env("IMPACT_WORKER_THREADS", 4, ge=1)
     #: `impact worker` / `impact scheduler` serve their job metrics here (None: not served)
-    metrics_port: int | None = None
+    metrics_port: int | None = env("IMPACT_METRICS_PORT")
     # scheduler
-    with_scheduler: bool = False
-    sync_interval_hours: float = 6.0
-    grace_hours: float = 6.0
-    post_max_attempts: int = 5
+    with_scheduler: bool = env("IMPACT_WITH_SCHEDULER", False)
+    sync_interval_hours: float = env("IMPACT_SYNC_INTERVAL_HOURS", 6.0)
+    grace_hours: float = env("IMPACT_GRACE_HOURS", 6.0)
+    post_max_attempts: int = env("IMPACT_POST_MAX_ATTEMPTS", 5)
     # sources
-    meta_graph_version: str = "v23.0"
-    linkedin_version: str = "202510"
-    http_timeout_seconds: float = 20.0
-    http_max_retries: int = 5
-    base_urls: Mapping[str, str] = field(default_factory=dict)
+    meta_graph_version: str = env("IMPACT_META_GRAPH_VERSION", "v23.0")
+    linkedin_version: str = env("IMPACT_LINKEDIN_VERSION", "202510")
+    http_timeout_seconds: float = env("IMPACT_HTTP_TIMEOUT_SECONDS", 20.0)
+    http_max_retries: int = env("IMPACT_HTTP_MAX_RETRIES", 5)
+    #: IMPACT_<SOURCE>_BASE_URL for each of SOURCES (read by `_Environment`)
+    base_urls: Mapping[str, str] = Field(default_factory=dict)
     # logging
-    log_level: str = "INFO"
-    log_format: str = "text"
+    log_level: str = env("IMPACT_LOG_LEVEL", "INFO")
+    log_format: Literal["text", "json"] = env("IMPACT_LOG_FORMAT", "text")
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _a_port(cls, port: int | None) -> int | None:
+        if port is not None and not 0 < port < 65536:
+            raise ValueError("a port number (1 to 65535), or empty for none")
+        return port
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, level: str) -> str:
+        return level.upper()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        base_urls = {
-            source: env[f"IMPACT_{source.upper()}_BASE_URL"].rstrip("/")
-            for source in SOURCES
-            if env.get(f"IMPACT_{source.upper()}_BASE_URL", "").strip()
-        }
-        log_format = env.get("IMPACT_LOG_FORMAT", "text").strip().lower() or "text"
-        if log_format not in ("text", "json"):
-            raise ConfigError(f"IMPACT_LOG_FORMAT must be text or json, got {log_format!r}")
-        return cls(
-            database_url=env.get("DATABASE_URL", "").strip() or "sqlite:///impact.db",
-            secret_key=_secret(env, "IMPACT_SECRET_KEY"),
-            require_secret_key_to_start=_bool(env, "IMPACT_REQUIRE_SECRET_KEY", True),
-            slack_bot_token=_secret(env, "SLACK_BOT_TOKEN"),
-            slack_signing_secret=_secret(env, "SLACK_SIGNING_SECRET"),
-            slack_client_id=env.get("SLACK_CLIENT_ID", "").strip() or None,
-            slack_client_secret=_secret(env, "SLACK_CLIENT_SECRET"),
-            slack_app_token=_secret(env, "SLACK_APP_TOKEN"),
-            slack_api_url=env.get("SLACK_API_URL", "").strip() or None,
-            public_url=(env.get("IMPACT_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip(
-                "/"
-            ),
-            meta_app_id=env.get("IMPACT_META_APP_ID", "").strip() or None,
-            meta_app_secret=_secret(env, "IMPACT_META_APP_SECRET"),
-            google_client_id=env.get("IMPACT_GOOGLE_CLIENT_ID", "").strip() or None,
-            google_client_secret=_secret(env, "IMPACT_GOOGLE_CLIENT_SECRET"),
-            login_apps={
-                login: (env[f"IMPACT_{login.upper()}_CLIENT_ID"].strip(), secret)
-                for login in LOGIN_APPS
-                if env.get(f"IMPACT_{login.upper()}_CLIENT_ID", "").strip()
-                and (secret := _secret(env, f"IMPACT_{login.upper()}_CLIENT_SECRET"))
-            },
-            port=_int(env, "PORT", 3000),
-            web_threads=_int(env, "IMPACT_WEB_THREADS", 8),
-            broker_url=_secret(env, "IMPACT_BROKER_URL"),
-            worker_threads=_at_least(1, env, "IMPACT_WORKER_THREADS", 4),
-            metrics_port=_port(env, "IMPACT_METRICS_PORT"),
-            with_scheduler=_bool(env, "IMPACT_WITH_SCHEDULER", False),
-            sync_interval_hours=_float(env, "IMPACT_SYNC_INTERVAL_HOURS", 6.0),
-            grace_hours=_float(env, "IMPACT_GRACE_HOURS", 6.0),
-            post_max_attempts=_int(env, "IMPACT_POST_MAX_ATTEMPTS", 5),
-            meta_graph_version=env.get("IMPACT_META_GRAPH_VERSION", "").strip() or "v23.0",
-            linkedin_version=env.get("IMPACT_LINKEDIN_VERSION", "").strip() or "202510",
-            http_timeout_seconds=_float(env, "IMPACT_HTTP_TIMEOUT_SECONDS", 20.0),
-            http_max_retries=_int(env, "IMPACT_HTTP_MAX_RETRIES", 5),
-            base_urls=base_urls,
-            log_level=env.get("IMPACT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
-            log_format=log_format,
-        )
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what `from_env` passes (init arguments): never a file or the process's
+        environment behind the caller's back."""
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `environ` (default: the process's environment); ConfigError naming
+        the variable when a value is malformed."""
+        values = _Environment(cls, os.environ if environ is None else environ)()
+        try:
+            return cls(**values)
+        except ValidationError as err:
+            raise ConfigError(_explain(cls, err)) from None
 
     def require_secret_key(self) -> Secret:
         """The key that encrypts tokens; a clear error saying how to make one when missing."""
@@ -238,3 +226,22 @@ class Settings:
     def base_url(self, source: str, default: str) -> str:
         """The base URL of a source: `IMPACT_<SOURCE>_BASE_URL` when set, else the real one."""
         return self.base_urls.get(source, default)
+
+
+def _explain(cls: type[Settings], err: ValidationError) -> str:
+    """`IMPACT_WEB_THREADS must be a whole number, got 'eight'`, one line per bad variable."""
+    lines = []
+    for problem in err.errors():
+        name = str(problem["loc"][0])
+        field = cls.model_fields.get(name)
+        variable = str(field.validation_alias) if field and field.validation_alias else name
+        got = problem["input"]
+        if problem["type"] == "greater_than_equal":
+            lines.append(f"{variable} must be {problem['ctx']['ge']} or more, got {got}")
+            continue
+        if problem["type"] == "value_error":  # our validators say what the value must be
+            expected = str(problem.get("ctx", {}).get("error", problem["msg"]))
+        else:
+            expected = _EXPECTED.get(problem["type"], problem["msg"].lower())
+        lines.append(f"{variable} must be {expected}, got {got!r}")
+    return "\n".join(lines)

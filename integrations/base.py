@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from bot.core.errors import ImpactError
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 
 
-class ConnectorError(Exception):
+class ConnectorError(ImpactError):
     """Root of every connector and platform-login error. Messages are scrubbed of secrets
     before they are built; `action` says what a person should do about it."""
 
@@ -25,6 +26,9 @@ class ConnectorError(Exception):
 
     def user_hint(self, source: str) -> str:
         return f"{source} did not answer as expected; {self.action.format(source=source)}"
+
+    def for_user(self, source: str = "the source") -> str:
+        return self.user_hint(source)
 
 
 class AuthExpired(ConnectorError):

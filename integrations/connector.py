@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from bot.core.model import AccountInfo, Credentials, DateRange, MetricPoint, PostRecord
 from bot.logconfig import scrub
 from integrations.base import BadResponse, Budget, MissingCredential, SourceConfig, SyncWarnings
-from integrations.http import Classifier, HttpClient, default_classifier
+from integrations.http import HttpClient, StaticClassifier, default_classifier
 from integrations.tokens import TokenEndpoint, can_renew, renew, renewal_due
 
 #: (JSON key, label shown when asking for it, secret?)
@@ -35,7 +35,7 @@ class HttpConnector:
     #: Those of `fields` that may be left empty (alternatives, such as YouTube's access
     #: token or refresh token); the connector says which are missing when it checks.
     optional: ClassVar[frozenset[str]] = frozenset()
-    classify: ClassVar[Classifier] = staticmethod(default_classifier)
+    classify: ClassVar[StaticClassifier] = staticmethod(default_classifier)
     #: The catalogue metrics this source stores per day (None: whatever the team maps, GA4).
     metrics: ClassVar[frozenset[str] | None] = None
     #: Days a day's numbers take to settle at the source: a sync reads up to

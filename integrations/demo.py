@@ -137,7 +137,8 @@ _SHAPE = {
 def _platform_days(
     rng: random.Random, platform: str, weeks: list[_Week], start: date, end: date
 ) -> tuple[list[MetricPoint], list[PostRecord], list[MetricPoint]]:
-    parts, clicks_rate, link_rate, reach_rate, impr_rate, followers, gain = _SHAPE[platform]
+    parts, clicks_rate, link_rate, reach_rate, impr_rate, start_followers, gain = _SHAPE[platform]
+    followers = float(start_followers)
     names = ("reactions", "comments", "shares", "saves")
     points: list[MetricPoint] = []
     outcomes: list[MetricPoint] = []

@@ -142,7 +142,7 @@ def _b64(data: bytes) -> str:
 def service_account_jwt(key: Any, token_url: str, scope: str, now: float | None = None) -> str:
     """An RS256-signed JWT for Google's token endpoint, from a service account JSON key."""
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     try:
         info = json.loads(key) if isinstance(key, str) else dict(key)
@@ -154,5 +154,7 @@ def service_account_jwt(key: Any, token_url: str, scope: str, now: float | None 
     claims = {"iss": email, "scope": scope, "aud": token_url, "iat": issued, "exp": issued + 3600}
     signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
     private_key = serialization.load_pem_private_key(pem.encode(), password=None)
-    signature = private_key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr,call-arg]
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        raise SourceError("the service account key is not an RSA key (Google's are)")
+    signature = private_key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
     return f"{signing_input}.{_b64(signature)}"

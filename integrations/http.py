@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 #: (status, parsed body, response) -> an error to raise or retry, or None when fine.
 Classifier = Callable[[int, Any, requests.Response], ConnectorError | None]
+#: A classifier held on a class (`HttpConnector.classify`), so it is not bound as a method.
+StaticClassifier: TypeAlias = "staticmethod[[int, Any, requests.Response], ConnectorError | None]"
 USAGE_SLOWDOWN_PERCENT = 80
 #: Request errors that say our request is wrong, not that the transport failed.
 NOT_TRANSPORT = (
@@ -104,7 +106,6 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": "impact-bot/0.1", **(headers or {})})
         self.sleep = config.sleep or time.sleep
-        self.requests_made = 0
 
     def close(self) -> None:
         self.session.close()
@@ -159,7 +160,6 @@ class HttpClient:
     ) -> Any:
         if self.config.take is not None:
             self.config.take()  # a token of the source's budget (retries included)
-        self.requests_made += 1
         try:
             response = self.session.request(
                 method,
@@ -212,7 +212,7 @@ class HttpClient:
             body = None
             if status < 400 or status >= 500 or status == 429:
                 kind = "rate limited" if status == 429 else "answered a truncated or non-JSON body"
-                problem: ConnectorError = (
+                problem: ConnectorError | None = (
                     RateLimited(f"{self.source} {kind}", retry_after)
                     if status == 429
                     else SourceUnavailable(f"{self.source} {kind} (HTTP {status})")
@@ -287,8 +287,10 @@ class Ask:
 
 
 class Paging(Protocol):
-    #: Where the items are in an answer (dotted path).
-    items: str
+    @property
+    def items(self) -> str:
+        """Where the items are in an answer (dotted path)."""
+        ...
 
     def following(self, ask: Ask, body: Any, items: list[Any]) -> Ask | None:
         """The next request, or None after the last page."""

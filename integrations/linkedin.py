@@ -245,6 +245,8 @@ class LinkedInConnector(HttpConnector):
             urn = str(post["id"])
             numbers = stats.get(urn, {})
             published = post.get("publishedAt") or post.get("createdAt")
+            if not isinstance(published, int | float):
+                raise BadResponse("elements[].publishedAt", "missing (and no createdAt)")
             yield PostRecord(
                 external_id=urn,
                 platform="linkedin",

@@ -116,7 +116,9 @@ class XConnector(HttpConnector):
             raise BadResponse("data.id")
         return AccountInfo(str(data["id"]), str(data.get("name") or data["id"]), self.platform)
 
-    def _posts(self, creds: Credentials, days: DateRange) -> Iterator[tuple[datetime, dict]]:
+    def _posts(
+        self, creds: Credentials, days: DateRange
+    ) -> Iterator[tuple[datetime, dict[str, Any]]]:
         """The posts of `days`, newest first: the part in the last 30 days with their
         non-public numbers, the older part without (X refuses them there)."""
         recent = self.today() - timedelta(days=PRIVATE_DAYS)
@@ -128,7 +130,7 @@ class XConnector(HttpConnector):
 
     def _walk(
         self, creds: Credentials, days: DateRange, private: bool
-    ) -> Iterator[tuple[datetime, dict]]:
+    ) -> Iterator[tuple[datetime, dict[str, Any]]]:
         fields = "created_at,text,public_metrics" + (",non_public_metrics" if private else "")
         params = {
             "tweet.fields": fields,

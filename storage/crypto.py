@@ -12,8 +12,10 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.core.errors import ImpactError
 
-class CredentialError(Exception):
+
+class CredentialError(ImpactError):
     """Stored credentials cannot be read (wrong key, or tampered)."""
 
 
@@ -61,5 +63,6 @@ class Vault:
             return self._fernet.decrypt(bytes(token)).decode("utf-8")
         except InvalidToken:
             raise CredentialError(
-                "A stored secret cannot be decrypted with the current IMPACT_SECRET_KEY."
+                "A stored secret cannot be decrypted with the current IMPACT_SECRET_KEY "
+                "(was the key changed?). Set the key it was stored with, or store it again."
             ) from None

@@ -14,7 +14,6 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.core.errors import ImpactError
 from bot.logconfig import configure
 from bot.settings import Settings
-from storage.crypto import CredentialError
 from storage.migrate import upgrade
 
 
@@ -60,9 +59,8 @@ def runtime(
         if migrate:
             _migrate(rt)
         yield rt
-    except (ImpactError, CredentialError) as err:
-        message = err.for_user() if isinstance(err, ImpactError) else str(err)
-        raise click.ClickException(message) from None
+    except ImpactError as err:
+        raise click.ClickException(err.for_user()) from None
     finally:
         rt.close()
 

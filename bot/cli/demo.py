@@ -4,7 +4,6 @@ goals, and the digest a team would get, in the terminal and as files."""
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -90,7 +89,8 @@ def demo(out_dir: Path, today: object, seed: int, channel: str | None) -> None:
     click.echo("\nWrote " + ", ".join(str(p) for p in written) + ".")
     if settings is not None and token and channel:
         # the demo database is its own file: post through a runtime without touching DATABASE_URL
-        with runtime(replace(settings, database_url=f"sqlite:///{out_dir / 'demo.db'}")) as rt:
+        demo_db = f"sqlite:///{out_dir / 'demo.db'}"
+        with runtime(settings.model_copy(update={"database_url": demo_db})) as rt:
             ts = post_to_channel(rt, token, channel, digest)
         click.echo(f"Posted the demo digest to {channel} (ts {ts}).")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.core import catalogue
 from bot.core.catalogue import Kind
@@ -207,7 +208,7 @@ def parse_post_row(line: int, fields: list[str]) -> PostRow | RowError:
     permalink = values["permalink"] or None
     if permalink and not permalink.startswith(("https://", "http://")):
         return RowError(line, f"permalink '{permalink}' is not a web address")
-    counts: dict[str, int] = {}
+    counts: dict[str, Any] = {}  # PostRecord's count fields, by name
     for name in POST_COUNTS:
         raw = values[name]
         number = _number(raw) if raw else 0.0

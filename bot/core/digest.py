@@ -264,10 +264,6 @@ class Digest:
         return self.outcomes[0] if self.outcomes else None
 
     @property
-    def verdict(self) -> str:
-        return self.headline.text
-
-    @property
     def alarms(self) -> list[Insight]:
         return [i for i in self.insights if i.kind in (ALARM, NOTE)]
 

@@ -1,10 +1,12 @@
-"""Errors of the core. Each can say what a person should do about it."""
+"""The root of Impact's errors, and the core's own. Each can say what a person should do."""
 
 from __future__ import annotations
 
 
 class ImpactError(Exception):
-    """Root of Impact's own errors."""
+    """Root of every error of Impact's (the core's here, `integrations.base.ConnectorError`,
+    `storage.crypto.CredentialError`): one `except ImpactError` catches what a person can act
+    on, and `for_user()` is the text that tells them what was wrong and what to do."""
 
     def for_user(self) -> str:
         return str(self)

@@ -29,8 +29,6 @@ UNATTRIBUTED = ""  # platform of outcomes no platform is credited with
 NET_REVENUE = "revenue"
 GROSS_REVENUE = "revenue_gross"
 REPLY_HOURS = "reply_hours"
-#: Series the digest keeps per platform besides the outcomes (product.md 3.1).
-ENGAGEMENT_SERIES = ("interactions", "link_clicks", "reach", "impressions", "comments", "clicks")
 
 
 @dataclass(frozen=True)
@@ -65,9 +63,6 @@ class Frame:
 
     def is_money(self, metric: str) -> bool:
         return metric in self.money
-
-    def attributed_platforms(self, metric: str) -> list[str]:
-        return [p for p in self.platforms if self.primary_candidates(p, metric)]
 
     def primary_candidates(self, platform: str, metric: str) -> bool:
         values = self.get(platform, metric)

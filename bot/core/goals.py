@@ -172,9 +172,27 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<pct>%))?"
     rf"(?:\s?(?P<cur2>{_CURRENCY}))?"
 )
-_UP_WORDS = ("at least", "more than", "above", "over", "increase", "grow", "raise", "boost")
+_UP_WORDS: tuple[str, ...] = (
+    "at least",
+    "more than",
+    "above",
+    "over",
+    "increase",
+    "grow",
+    "raise",
+    "boost",
+)
 _UP_WORDS += ("improve", "lift")
-_DOWN_WORDS = ("at most", "less than", "below", "under", "reduce", "cut", "decrease", "lower")
+_DOWN_WORDS: tuple[str, ...] = (
+    "at most",
+    "less than",
+    "below",
+    "under",
+    "reduce",
+    "cut",
+    "decrease",
+    "lower",
+)
 _DOWN_WORDS += ("drop", "shrink", "down to")
 _FILLER = frozenset(
     {
@@ -509,10 +527,10 @@ def _take_direction(reading: _Reading) -> str | None:
     if len(found) > 1:
         reading.problems.append("the goal says both up and down")
         return None
-    direction = found.pop() if found else None
-    if direction:
-        reading.understood.append(("direction", "down" if direction == REDUCE else "up"))
-    return direction
+    chosen = found.pop() if found else None
+    if chosen:
+        reading.understood.append(("direction", "down" if chosen == REDUCE else "up"))
+    return chosen
 
 
 def _take_platform(reading: _Reading) -> str | None:

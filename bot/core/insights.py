@@ -277,7 +277,7 @@ def spike(j: _Judge, platform: str) -> tuple[Stat, list[tuple[str, Stat]]] | Non
     return inter, outcomes
 
 
-def engagement_spike(j: _Judge, platform: str, owner_hint: str = "") -> Insight | None:
+def engagement_spike(j: _Judge, platform: str) -> Insight | None:
     """`engagement_without_outcome`, or `outcome_pending` when the platform's outcomes lag."""
     found = spike(j, platform)
     if found is None:

@@ -91,7 +91,7 @@ def evaluate(
     if goal is None:
         return Evaluation(baseline, current, None, None, NO_DATA, None)
     down = direction == REDUCE
-    reported = current
+    reported: float | None = current
     if kind == RELATIVE:
         reported = (current - base) / base if base else None
     cap = kind == ABSOLUTE and not level and down

@@ -62,7 +62,8 @@ def source_config(
     renewed: Renewed | None = None,
     take: Callable[[], None] | None = None,
 ) -> SourceConfig:
-    version = settings.meta_graph_version if source in ("facebook", "instagram", "meta_ads") else ""
+    versions = dict.fromkeys(("facebook", "instagram", "meta_ads"), settings.meta_graph_version)
+    version = {**versions, "linkedin": settings.linkedin_version}.get(source, "")
     return SourceConfig(
         base_url=settings.base_url(source, DEFAULT_BASE_URLS.get(source, "")),
         timeout_seconds=settings.http_timeout_seconds,

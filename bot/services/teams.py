@@ -26,12 +26,6 @@ def bot_token_for(runtime: Runtime, team_id: str) -> str | None:
     return token.reveal() if token else None
 
 
-def team_timezone(engine: Engine, team_id: str) -> str:
-    with session_scope(engine) as session:
-        team = session.get(Team, team_id)
-        return team.timezone if team else "UTC"
-
-
 def touch_team(
     engine: Engine, team_id: str, name: str = "", *, now_utc: datetime | None = None
 ) -> date:

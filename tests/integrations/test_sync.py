@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.bootstrap import Runtime
 from bot.services.connections import connect, list_connections
-from bot.services.sync import sync_connection, sync_team
+from bot.services.sync import source_config, sync_connection, sync_team
 from bot.settings import Settings
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
@@ -126,3 +126,13 @@ def test_usage_is_read_every_call_and_nothing_secret_is_logged(world, caplog):
     with caplog.at_level("INFO"):
         sync_connection(runtime, cid, today=TODAY, sleep=lambda s: None)
     assert "http.retry" in caplog.text and TOKEN not in caplog.text
+
+
+def test_the_api_versions_come_from_their_settings():
+    """IMPACT_LINKEDIN_VERSION and IMPACT_META_GRAPH_VERSION reach the connectors' config."""
+    settings = Settings.from_env(
+        {"IMPACT_LINKEDIN_VERSION": "202601", "IMPACT_META_GRAPH_VERSION": "v24.0"}
+    )
+    assert source_config(settings, "linkedin").version == "202601"
+    assert source_config(settings, "instagram").version == "v24.0"
+    assert source_config(settings, "stripe").version == ""

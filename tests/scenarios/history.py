@@ -9,7 +9,7 @@ the weekly series alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from bot.core.digest import GoalLine, compose_digest
@@ -32,12 +32,6 @@ def weekly(history: History, week: IsoWeek) -> dict[tuple[str, str], dict[IsoWee
         weeks = trailing_weeks(week, len(values))
         series[key] = {w: float(v) for w, v in zip(weeks, values, strict=True) if v is not None}
     return series
-
-
-def steady(level: float, weeks: int, wobble: Sequence[float] = (0, 1, -1, 2, -2, 0)) -> list:
-    """`weeks` values around `level`, wobbling by the given percents in turn (hand-checkable:
-    the last four of any run of 12 average to `level` when the wobble sums to 0 over 4)."""
-    return [level * (1 + wobble[i % len(wobble)] / 100) for i in range(weeks)]
 
 
 def goal(
@@ -98,10 +92,6 @@ def insight_types(data: dict[str, Any], platform: str | None = "*") -> list[tupl
         for i in data["insights"]
         if platform == "*" or i["platform"] == platform
     ]
-
-
-def days_before(day: date, weeks: int) -> date:
-    return day - timedelta(weeks=weeks)
 
 
 __all__ = ["ABSOLUTE", "RELATIVE"]
