@@ -1,9 +1,9 @@
 """Ack latency of `/impact help` and `/impact metrics` under load, against a bare Bolt app.
 
 Four parties, as in production: the Impact app and the bare app (each its own process on
-`impact serve`'s server: waitress, 8 threads, taking a burst of new connections in one
-wake-up; Impact sending the work after the ack to Redis, where one `impact worker`
-process of 4 threads runs it, or to its in-process broker when Redis does not answer), the
+`impact serve`'s server: waitress with 8 threads; Impact's listeners ack and hand the raw
+request to Redis, where one `impact worker` process of 4 threads runs the work after the
+ack, or to its in-process broker when Redis does not answer), the
 Slack stand-in (Web API and response_url, as Slack's servers would
 be; its own process) and the load: 20 concurrent clients sending signed slash commands over
 keep-alive connections, from one asyncio loop so that the load generator itself stays light.
@@ -81,7 +81,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         from datetime import date
 
         from bot.bootstrap import build_runtime
-        from bot.jobs import route_lazy_listeners, running_jobs
+        from bot.jobs import running_jobs
         from bot.logconfig import configure
         from bot.server import make_wsgi_app
         from bot.services.demo import load_demo
@@ -107,7 +107,6 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
         configure(runtime.settings.log_level, runtime.settings.log_format)  # as `impact serve`
         upgrade(runtime.engine)
         load_demo(runtime.engine, date.today())
-        app = build_app(runtime)
         # as `impact serve` does: the work after the ack goes to the job queue, and with
         # Redis an `impact worker` process runs it
         worker = None
@@ -120,7 +119,7 @@ def run_app(kind: str, slack_url: str, folder: str, ready, stop) -> None:  # typ
             worker.start()
         jobs_running = running_jobs(runtime)
         jobs = jobs_running.__enter__()
-        route_lazy_listeners(app, jobs)
+        app = build_app(runtime, hand_off=jobs.hand_off)
         wsgi = make_wsgi_app(runtime, app, jobs.broker)
     import gc
 

@@ -1,7 +1,9 @@
 """The job queue: every piece of work that is not a Slack ack runs as a Dramatiq actor.
 
-    answer_slack      the lazy half of a slash command, button, form or event (Bolt's lazy
-                      listeners), dispatched again on the worker's copy of the app
+    answer_slack      the lazy half of a slash command, button, form or event: the web
+                      process acks and hands the raw request off (`Jobs.hand_off`); the
+                      worker's copy of the app dispatches it again and runs that lazy
+                      listener alone
     post_digest       one (team, channel, week) digest: claim, build, post, resumably
     sync_connection   one connection the clock found due (and leased)
     announce_failures tell teams about connections that need a new token
@@ -39,8 +41,6 @@ from dramatiq import Broker, Worker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage, default_middleware
 from slack_bolt import App, BoltRequest
-from slack_bolt.lazy_listener import LazyListenerRunner
-from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 
 from bot.bootstrap import Runtime
 from bot.budgets import Budgets
@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 #: Bolt's own markers for "run only this lazy function of the listener" (see its Lambda
 #: adapter): the worker's app dispatches the request again and runs just that function.
 LAZY_ONLY, LAZY_NAME = "x-slack-bolt-lazy-only", "x-slack-bolt-lazy-function-name"
+#: The headers a worker's app reads again: how to parse the body. The signature is not
+#: among them: the web process verified it.
+KEPT_HEADERS = frozenset({"content-type"})
 #: Answers to a person first: a worker takes them before digests and syncs.
 ANSWER_PRIORITY, BACKGROUND_PRIORITY = 0, 10
 #: A job running longer than this is stopped (ms); a backfill of a year takes minutes.
@@ -168,6 +171,15 @@ class Jobs:
                 self._context = self._make_context()
             return self._context
 
+    def hand_off(self, body: str, headers: dict[str, list[str]], function_name: str) -> None:
+        """Queue the lazy function `function_name` of the listener that acked this request
+        (the web process's `bot.slack.app.HandOffApp`): an `answer_slack` job carrying the
+        raw body and the headers Bolt reads, with its markers for "run only this lazy
+        function". Raises when the broker cannot take it."""
+        kept = {name: values for name, values in headers.items() if name in KEPT_HEADERS}
+        marked = {**kept, LAZY_ONLY: ["1"], LAZY_NAME: [function_name]}
+        self.answer_slack.send(body, marked)
+
     # --- the actors -------------------------------------------------------------------
     def _answer_slack(self, body: str, headers: dict[str, list[str]]) -> None:
         """Answer once per message: the message id is recorded among the processed event
@@ -208,38 +220,6 @@ class Jobs:
     def _announce_failures(self, now: str) -> None:
         told = self.context.scheduler.announce_failures(datetime.fromisoformat(now))
         log.info("jobs.announced count=%s", told)
-
-
-class QueueLazyRunner(LazyListenerRunner):
-    """Bolt's seam for where lazy listeners run (its Lambda adapter sets one too): each lazy
-    function becomes an `answer_slack` job carrying the request's raw body and headers with
-    Bolt's lazy markers. When the broker cannot take it, the function runs on a thread of
-    this process instead, so the person still gets an answer."""
-
-    def __init__(self, jobs: Jobs, fallback: ThreadLazyListenerRunner) -> None:
-        self.jobs = jobs
-        self.fallback = fallback
-        self.logger = log
-
-    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
-        headers = {
-            **request.headers,
-            LAZY_ONLY: ["1"],
-            LAZY_NAME: [request.lazy_function_name or ""],
-        }
-        try:
-            self.jobs.answer_slack.send(request.raw_body, headers)
-        except Exception:
-            log.exception("jobs.enqueue_failed: answering on a thread of this process")
-            self.fallback.start(function, request)
-
-
-def route_lazy_listeners(app: App, jobs: Jobs) -> None:
-    """Send `app`'s lazy listeners to the job queue (Bolt's public `lazy_listener_runner`)."""
-    runner = app.listener_runner
-    runner.lazy_listener_runner = QueueLazyRunner(
-        jobs, ThreadLazyListenerRunner(log, runner.listener_executor)
-    )
 
 
 class EmbeddedWorker:

@@ -168,46 +168,12 @@ def _stop(signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
-#: Connections taken per wake-up of the server's loop; bounded so that a flood of new
-#: connections cannot starve the ones already open.
-ACCEPT_BATCH = 64
-
-
 def create_http_server(wsgi: Callable[..., Any], *, host: str, port: int, threads: int) -> Any:
-    """A waitress server for `wsgi` that accepts a burst of new connections at once.
+    """Waitress serving `wsgi` with its own public options: `threads` request threads,
+    `ident` in the Server header. `port=0` picks a free port (`server.effective_port`)."""
+    import waitress
 
-    Waitress's loop takes one new connection per wake-up, and every wake-up must win the
-    interpreter lock back from the request threads. When Slack opens a burst of connections
-    while those threads are busy, the last one was measured waiting ~50 ms to be taken,
-    which is most of the slowest acks (bench_slack_ack). This server takes every pending
-    connection, up to ACCEPT_BATCH, per wake-up. `port=0` picks a free port
-    (`server.effective_port`).
-    """
-    from waitress.adjustments import Adjustments
-    from waitress.server import TcpWSGIServer
-    from waitress.task import ThreadedTaskDispatcher
-
-    class EagerAcceptServer(TcpWSGIServer):
-        accepted = False
-
-        def accept(self) -> Any:
-            pair = super().accept()
-            self.accepted = pair is not None
-            return pair
-
-        def handle_accept(self) -> None:
-            for _ in range(ACCEPT_BATCH):
-                self.accepted = False
-                super().handle_accept()
-                if not self.accepted:
-                    return
-
-    adjustments = Adjustments(host=host, port=port, threads=threads, ident="impact")
-    dispatcher = ThreadedTaskDispatcher()
-    dispatcher.set_thread_count(threads)
-    return EagerAcceptServer(
-        wsgi, map={}, dispatcher=dispatcher, adj=adjustments, sockinfo=adjustments.listen[0]
-    )
+    return waitress.create_server(wsgi, host=host, port=port, threads=threads, ident="impact")
 
 
 def serve(wsgi: Callable[..., Any], *, port: int, threads: int) -> None:

@@ -6,7 +6,7 @@ import click
 
 from bot.cli.base import load_settings, runtime
 from bot.core.errors import ConfigError
-from bot.jobs import route_lazy_listeners, running_jobs
+from bot.jobs import running_jobs
 from bot.server import make_wsgi_app
 from bot.server import serve as run_server
 from bot.slack.app import build_app
@@ -27,8 +27,7 @@ def serve(port: int | None, with_scheduler: bool | None) -> None:
     IMPACT_BROKER_URL is set, else to worker threads of this process."""
     settings = load_settings()
     with runtime(settings) as rt, running_jobs(rt) as jobs:
-        app = build_app(rt)
-        route_lazy_listeners(app, jobs)
+        app = build_app(rt, hand_off=jobs.hand_off)
         background = None
         try:
             if settings.with_scheduler if with_scheduler is None else with_scheduler:

@@ -11,13 +11,16 @@ handler apply everywhere, the OAuth flow's `oauth.v2.access` included.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.util.utils import get_name_for_callable
 
 from bot.bootstrap import Runtime
 from bot.core.errors import ConfigError
@@ -27,6 +30,9 @@ from bot.slack.identity import team_of
 from bot.slack.installation import DbInstallationStore, DbStateStore, forget_installation
 
 log = logging.getLogger(__name__)
+#: Where the web process sends the work after an ack: the request's raw body and headers,
+#: and the name of the lazy function to run on them (`bot.jobs.Jobs.hand_off`).
+HandOff = Callable[[str, dict[str, list[str]], str], None]
 #: Threads for the work done after the ack (lazy listeners). Few: the acks share the GIL
 #: with them, and a small pool keeps a burst of slow commands from delaying every ack.
 LAZY_WORKERS = 4
@@ -63,13 +69,22 @@ def _quiet_same_token_notice() -> None:
 
 
 def build_app(
-    runtime: Runtime, *, process_before_response: bool = True, verify_requests: bool = True
+    runtime: Runtime,
+    *,
+    process_before_response: bool = True,
+    verify_requests: bool = True,
+    hand_off: HandOff | None = None,
 ) -> App:
     """The Slack app with every listener registered. ConfigError names what is missing.
 
-    `verify_requests=False` is only for the job queue's workers (`bot.jobs`), whose
-    requests come from the web process that verified them, never from the network."""
+    With `hand_off` (the web process), listeners ack here and hand their lazy functions
+    to it (`HandOffApp`); without it they run them here, as the job queue's workers do.
+    `verify_requests=False` is only for those workers (`bot.jobs`), whose requests come
+    from the web process that verified them, never from the network."""
     settings = runtime.settings
+    app_class: Callable[..., App] = (
+        App if hand_off is None else partial(HandOffApp, hand_off=hand_off)
+    )
     _quiet_same_token_notice()
     if settings.slack_signing_secret is None:
         raise ConfigError(
@@ -78,9 +93,11 @@ def build_app(
     settings.check_secret_key_to_start(runtime.vault is not None)
     signing_secret = settings.slack_signing_secret.reveal()
     if settings.slack_client_id:
-        app = _oauth_app(runtime, signing_secret, process_before_response, verify_requests)
+        app = _oauth_app(
+            runtime, signing_secret, process_before_response, verify_requests, app_class
+        )
     elif settings.slack_bot_token:
-        app = App(
+        app = app_class(
             signing_secret=signing_secret,
             client=make_web_client(settings, settings.slack_bot_token.reveal()),
             token_verification_enabled=False,
@@ -100,7 +117,11 @@ def build_app(
 
 
 def _oauth_app(
-    runtime: Runtime, signing_secret: str, process_before_response: bool, verify_requests: bool
+    runtime: Runtime,
+    signing_secret: str,
+    process_before_response: bool,
+    verify_requests: bool,
+    app_class: Callable[..., App],
 ) -> App:
     settings = runtime.settings
     if settings.slack_client_secret is None:
@@ -115,7 +136,7 @@ def _oauth_app(
         state_store=DbStateStore(runtime.engine),
         callback_options=CallbackOptions(success=_installed, failure=_install_failed),
     )
-    return App(
+    return app_class(
         signing_secret=signing_secret,
         oauth_flow=OAuthFlow(client=make_web_client(settings), settings=oauth_settings),
         client=make_web_client(settings),
@@ -126,6 +147,66 @@ def _oauth_app(
             max_workers=LAZY_WORKERS, thread_name_prefix="slack-work"
         ),
     )
+
+
+class HandOffApp(App):
+    """The web process's app: each listener acks here, and its lazy functions are not run
+    here but handed off (the job queue), as the request's raw body and headers and the
+    function's name; a worker's app, with the same listeners, runs that function alone
+    (Bolt's `x-slack-bolt-lazy-only` request, as its Lambda adapter does).
+
+    Bolt's own lazy path deep-copies the whole request, Web API client included, for each
+    lazy function before any runner sees it: that copy was most of an ack's cost. Here a
+    listener middleware (run once its matchers chose it) hands the raw request off. When
+    the hand-off fails (the broker is down), the function runs on a thread of this
+    process instead, so the person still gets an answer."""
+
+    def __init__(self, *, hand_off: HandOff, **options: Any) -> None:
+        super().__init__(**options)
+        self.hand_off = hand_off
+
+    def command(self, command: Any, matchers: Any = None, middleware: Any = None) -> Any:
+        return self._ack_here(super().command, command, matchers, middleware)
+
+    def action(self, constraints: Any, matchers: Any = None, middleware: Any = None) -> Any:
+        return self._ack_here(super().action, constraints, matchers, middleware)
+
+    def view(self, constraints: Any, matchers: Any = None, middleware: Any = None) -> Any:
+        return self._ack_here(super().view, constraints, matchers, middleware)
+
+    def event(self, event: Any, matchers: Any = None, middleware: Any = None) -> Any:
+        return self._ack_here(super().event, event, matchers, middleware)
+
+    def _ack_here(
+        self,
+        listen: Callable[..., Any],
+        constraints: Any,
+        matchers: Sequence[Callable[..., bool]] | None,
+        middleware: Sequence[Any] | None,
+    ) -> Callable[..., Any]:
+        def register(*functions: Any, ack: Any = None, lazy: Sequence[Any] = ()) -> Any:
+            if ack is None:  # `@app.command(...)` on a function: no lazy part
+                return listen(constraints, matchers, middleware)(*functions)
+            if not lazy:
+                return listen(constraints, matchers, middleware)(ack)
+            hand_off = [*(middleware or []), self._handing_off(list(lazy))]
+            return listen(constraints, matchers, hand_off)(ack)
+
+        return register
+
+    def _handing_off(self, lazy: list[Callable[..., None]]) -> Callable[..., None]:
+        def hand_off(request: BoltRequest, next_: Callable[[], None]) -> None:
+            for function in lazy:
+                try:
+                    self.hand_off(
+                        request.raw_body, request.headers, get_name_for_callable(function)
+                    )
+                except Exception:
+                    log.exception("slack.hand_off_failed: answering on a thread of this process")
+                    self.listener_runner.lazy_listener_runner.start(function, request.to_copyable())
+            next_()
+
+        return hand_off
 
 
 def _page(title: str, body: str) -> str:

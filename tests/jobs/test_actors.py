@@ -179,3 +179,31 @@ def test_an_answer_delivered_twice_is_given_once(tmp_path, queues):
             assert len(slack.responses("r1")) == 1
         finally:
             runtime.close()
+
+
+def test_when_the_broker_is_down_the_web_process_answers_itself(tmp_path):
+    """The ack hands the work to the queue; a queue that cannot take it must not cost the
+    person their answer: it is given from a thread of the web process, once."""
+    import requests
+
+    from bot.jobs import Jobs, make_broker
+    from tests.slack.conftest import sign
+
+    with SlackStandIn() as slack:
+        runtime = make_runtime(tmp_path, slack, SLACK_BOT_TOKEN="xoxb-test-token")
+        down = make_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
+        served = Served(runtime, Jobs(down, lambda: WorkContext(runtime)))
+        try:
+            body = (
+                "command=%2Fimpact&text=goals&team_id=T1&channel_id=C1&user_id=U1"
+                f"&response_url={slack.response_url('r1')}&trigger_id=t"
+            ).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+            url = f"http://127.0.0.1:{served.server.effective_port}/slack/events"
+            assert requests.post(url, data=body, headers=headers, timeout=10).status_code == 200
+            answer = wait_for(lambda: slack.responses("r1"))
+            assert len(answer) == 1 and "goal" in str(answer[0]).lower()
+        finally:
+            served.close()
+            down.close()
+            runtime.close()

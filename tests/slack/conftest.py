@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.jobs import EmbeddedWorker, Jobs, build_jobs, route_lazy_listeners
+from bot.jobs import EmbeddedWorker, Jobs, build_jobs
 from bot.server import create_http_server, make_wsgi_app
 from bot.settings import Settings
 from bot.slack.app import build_app
@@ -118,14 +118,14 @@ class Harness:
 
 
 class Served:
-    """The app served on a local port, its lazy listeners sent to the job queue (the
-    in-process broker, run by worker threads here), as `impact serve` does by default."""
+    """The app served on a local port, acking and handing the work after the ack to the job
+    queue (the in-process broker, run by worker threads here), as `impact serve` does by
+    default."""
 
     def __init__(self, runtime: Runtime, jobs: Jobs | None = None) -> None:
-        app = build_app(runtime)
         self.own = jobs is None
         self.jobs = jobs or build_jobs(runtime)
-        route_lazy_listeners(app, self.jobs)
+        app = build_app(runtime, hand_off=self.jobs.hand_off)
         self.worker = EmbeddedWorker(self.jobs.broker, threads=4).start() if self.own else None
         wsgi = make_wsgi_app(runtime, app, self.jobs.broker)
         self.server = create_http_server(wsgi, host="127.0.0.1", port=0, threads=4)
