@@ -12,9 +12,9 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.core.errors import CredentialError
 
-class CredentialError(Exception):
-    """Stored credentials cannot be read (wrong key, or tampered)."""
+__all__ = ["CredentialError", "Vault", "generate_key"]
 
 
 def generate_key() -> str:

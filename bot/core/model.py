@@ -108,3 +108,25 @@ class Credentials:
         return f"Credentials({', '.join(sorted(self.values))}: ***)"
 
     __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class SlackInstall:
+    """A workspace's (or an org's) Slack installation: who installed, the bot and its tokens.
+
+    `team_id` is the key it is stored under (the org for an org-wide install). The tokens are
+    plain text here and never printed: `repr` leaves them out.
+    """
+
+    team_id: str
+    name: str = ""
+    enterprise_id: str | None = None
+    app_id: str | None = None
+    bot_user_id: str | None = None
+    bot_id: str | None = None
+    bot_scopes: str = ""
+    installer_user_id: str | None = None
+    bot_token: str | None = field(default=None, repr=False)
+    bot_refresh_token: str | None = field(default=None, repr=False)
+    bot_token_expires_at: datetime | None = None
+    installed_at: datetime | None = None

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.bootstrap import Runtime
 from bot.core.periods import local_date
+from storage import installations, teams
 from storage.db import session_scope
 from storage.metrics import ensure_team, insert_if_absent
 from storage.tables import ProcessedEvent, Team, utcnow
@@ -24,6 +25,18 @@ def bot_token_for(runtime: Runtime, team_id: str) -> str | None:
             return runtime.require_vault().decrypt_text(team.bot_token_enc)
     token = runtime.settings.slack_bot_token
     return token.reveal() if token else None
+
+
+def forget_installation(engine: Engine, team_id: str) -> None:
+    """Impact was uninstalled or its tokens revoked: drop the team's tokens and stop its
+    digests; keep its data."""
+    installations.forget_installation(engine, team_id)
+
+
+def list_team_ids(engine: Engine) -> list[str]:
+    """Every team this database knows, by id."""
+    with session_scope(engine) as session:
+        return teams.team_ids(session)
 
 
 def team_timezone(engine: Engine, team_id: str) -> str:
