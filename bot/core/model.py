@@ -130,3 +130,20 @@ class SlackInstall:
     bot_refresh_token: str | None = field(default=None, repr=False)
     bot_token_expires_at: datetime | None = None
     installed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """A connected account as the team sees it: its health and when data last arrived.
+
+    `health` is `ok`, `needs_reauth`, `failing` or `new`; `health_detail` is what the last
+    failure said; `last_sync_at` is the last sync, import or event (None before any)."""
+
+    id: int
+    source: str
+    external_id: str
+    display_name: str
+    health: str
+    health_detail: str | None
+    last_sync_at: datetime | None
+    created_at: datetime | None
