@@ -12,9 +12,11 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from bot.core.errors import CredentialError
+from bot.core.errors import ImpactError
 
-__all__ = ["CredentialError", "Vault", "generate_key"]
+
+class CredentialError(ImpactError):
+    """Stored credentials cannot be read (wrong key, or tampered)."""
 
 
 def generate_key() -> str:

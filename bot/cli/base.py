@@ -57,7 +57,7 @@ def runtime(
         if migrate:
             rt.migrate()  # a ConfigError naming the database when it cannot be opened
         yield rt
-    except ImpactError as err:  # a bad key or unreadable credentials too (CredentialError)
+    except ImpactError as err:
         raise click.ClickException(err.for_user()) from None
     finally:
         rt.close()

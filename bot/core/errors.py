@@ -22,9 +22,5 @@ class UsageError(ImpactError, ValueError):
         return f"{self.message}\n{self.help_line}" if self.help_line else self.message
 
 
-class CredentialError(ImpactError):
-    """Stored credentials cannot be read (wrong key, or tampered); the message says what to do."""
-
-
 class ConfigError(ImpactError):
     """The installation is misconfigured (a variable missing or malformed)."""
