@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
+from bot.core.errors import ConfigError
 from bot.settings import Settings
-from storage.crypto import Vault
+from storage.crypto import Vault, generate_key
 from storage.db import make_engine
+from storage.installations import OAuthStates, SlackInstallations
+from storage.migrate import current_revision, head_revision, upgrade
 
 
 @dataclass
@@ -24,6 +30,29 @@ class Runtime:
         assert self.vault is not None
         return self.vault
 
+    @property
+    def database_label(self) -> str:
+        """The database's URL with its password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def migrate(self) -> None:
+        """Bring the database to the newest schema (creating it when new), in one
+        transaction; a ConfigError naming the database (never its password) when it cannot
+        be opened."""
+        upgrade_schema(self.engine)
+
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """(the database's schema revision or None when empty, the newest revision)."""
+        return current_revision(self.engine), head_revision()
+
+    def slack_installations(self) -> SlackInstallations:
+        """Slack installations (OAuth mode): their tokens need IMPACT_SECRET_KEY."""
+        return SlackInstallations(self.engine, self.require_vault())
+
+    def oauth_states(self) -> OAuthStates:
+        """One-time states of the Slack install flow."""
+        return OAuthStates(self.engine, purpose="slack")
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -32,3 +61,32 @@ def build_runtime(settings: Settings) -> Runtime:
     engine = make_engine(settings.database_url)
     vault = Vault(settings.secret_key.reveal()) if settings.secret_key else None
     return Runtime(settings=settings, engine=engine, vault=vault)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """The newest schema, or a ConfigError naming the database (never its password)."""
+    try:
+        upgrade(engine)
+    except OperationalError as err:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(err.orig or err).strip().splitlines()[0]
+        raise ConfigError(
+            f"Cannot open the database {where}: {reason}. Check DATABASE_URL."
+        ) from None
+
+
+@contextmanager
+def own_database(url: str) -> Iterator[Engine]:
+    """An engine on a database of a command's own (`impact demo`'s file), with the newest
+    schema; disposed on the way out."""
+    engine = make_engine(url)
+    try:
+        upgrade_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def new_secret_key() -> str:
+    """A fresh key for IMPACT_SECRET_KEY."""
+    return generate_key()

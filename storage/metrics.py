@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -317,3 +317,22 @@ def connection_ids(session: Session, team_id: str, source: str) -> dict[str, Con
         select(Connection).where(and_(Connection.team_id == team_id, Connection.source == source))
     ).all()
     return {connection.external_id: connection for connection in found}
+
+
+def count_points(session: Session, team_id: str) -> int:
+    """How many metric points the team has stored."""
+    return _count(session, MetricPointRow, team_id)
+
+
+def count_posts(session: Session, team_id: str) -> int:
+    """How many posts the team has stored."""
+    return _count(session, PostRow, team_id)
+
+
+def _count(session: Session, table: Any, team_id: str) -> int:
+    columns = table.__table__.c
+    return int(
+        session.execute(
+            select(func.count()).select_from(table.__table__).where(columns.team_id == team_id)
+        ).scalar_one()
+    )

@@ -8,13 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.core.errors import ImpactError
 from bot.logconfig import configure
 from bot.settings import Settings
-from storage.migrate import upgrade
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -57,21 +55,9 @@ def runtime(
     rt = build_runtime(settings)
     try:
         if migrate:
-            _migrate(rt)
+            rt.migrate()  # a ConfigError naming the database when it cannot be opened
         yield rt
     except ImpactError as err:
         raise click.ClickException(err.for_user()) from None
     finally:
         rt.close()
-
-
-def _migrate(rt: Runtime) -> None:
-    """The newest schema, or a clean error naming the database (never its password)."""
-    try:
-        upgrade(rt.engine)
-    except OperationalError as err:
-        where = rt.engine.url.render_as_string(hide_password=True)
-        reason = str(err.orig or err).strip().splitlines()[0]
-        raise click.ClickException(
-            f"Cannot open the database {where}: {reason}. Check DATABASE_URL."
-        ) from None

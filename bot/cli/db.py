@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
+from bot.bootstrap import new_secret_key
 from bot.cli.base import runtime
-from storage.crypto import generate_key
-from storage.migrate import current_revision, head_revision, upgrade
 
 
 @click.group()
@@ -18,10 +17,10 @@ def db() -> None:
 def db_upgrade() -> None:
     """Apply the Alembic migrations (creates the database when missing)."""
     with runtime(migrate=False) as rt:
-        before = current_revision(rt.engine)
-        upgrade(rt.engine)
-        after = current_revision(rt.engine)
-        where = rt.engine.url.render_as_string(hide_password=True)
+        before, _ = rt.schema_revisions()
+        rt.migrate()
+        after, _ = rt.schema_revisions()
+        where = rt.database_label
         if before == after:
             click.echo(f"Database {where} is up to date (revision {after}).")
         else:
@@ -32,10 +31,11 @@ def db_upgrade() -> None:
 def db_current() -> None:
     """Show the database's revision and the newest one."""
     with runtime(migrate=False) as rt:
-        click.echo(f"current: {current_revision(rt.engine) or 'empty'}; head: {head_revision()}")
+        current, head = rt.schema_revisions()
+        click.echo(f"current: {current or 'empty'}; head: {head}")
 
 
 @click.command()
 def keygen() -> None:
     """Print a new IMPACT_SECRET_KEY line for your .env."""
-    click.echo(f"IMPACT_SECRET_KEY={generate_key()}")
+    click.echo(f"IMPACT_SECRET_KEY={new_secret_key()}")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from bot.bootstrap import own_database
 from bot.cli.base import load_settings, runtime
 from bot.cli.digest import write_files
 from bot.cli.slackpost import post_to_channel
@@ -19,8 +20,6 @@ from bot.services.demo import load_demo
 from bot.services.digest import build_digest
 from bot.services.goals import add_goal
 from bot.settings import Settings
-from storage.db import make_engine
-from storage.migrate import upgrade
 
 #: (goal text, weeks before today it was set): the story's goals, one of each kind.
 DEMO_GOALS = (
@@ -60,9 +59,7 @@ def demo(out_dir: Path, today: object, seed: int, channel: str | None) -> None:
     settings = load_settings() if channel else None
     token = _demo_token(settings) if settings else None
     out_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(f"sqlite:///{out_dir / 'demo.db'}")
-    try:
-        upgrade(engine)
+    with own_database(f"sqlite:///{out_dir / 'demo.db'}") as engine:
         info = load_demo(engine, day, seed)
         for text, weeks_ago in DEMO_GOALS:
             result = add_goal(
@@ -78,8 +75,6 @@ def demo(out_dir: Path, today: object, seed: int, channel: str | None) -> None:
         digest = build_digest(
             engine, team_id=info.team_id, channel_id=info.channel_id, week=last_complete_week(day)
         )
-    finally:
-        engine.dispose()
     click.echo(
         f"Demo team {info.team_id}: {info.accounts} accounts, {info.points:,} metric points and "
         f"{info.posts} posts ({info.start} to {info.end}).\n"

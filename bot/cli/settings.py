@@ -8,7 +8,6 @@ from bot.cli.base import runtime
 from bot.core.commands import parse_settings
 from bot.core.errors import UsageError
 from bot.services.team_settings import get_settings, update_settings
-from storage.migrate import upgrade
 
 
 @click.command()
@@ -32,8 +31,7 @@ def settings(team_id: str, currency: str | None, country: str | None, minutes: s
         request = parse_settings(words)
     except UsageError as err:
         raise click.BadParameter(err.message) from None
-    with runtime(log=False) as rt:
-        upgrade(rt.engine)  # a fresh database works too
+    with runtime(log=False) as rt:  # brings a fresh database to the newest schema too
         changes = request.changes
         view = (
             update_settings(rt.engine, team_id, request)

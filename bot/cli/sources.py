@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TextIO
 
 import click
-from sqlmodel import select
 
 from bot.cli.base import runtime
 from bot.core.freshness import FED_SOURCES, freshness_text, is_healthy
@@ -18,11 +17,10 @@ from bot.services.connections import connect as connect_source
 from bot.services.connections import list_connections
 from bot.services.digest import today_in
 from bot.services.sync import SyncReport, sync_team
+from bot.services.teams import list_team_ids
 from bot.services.webhooks import create_feed
 from integrations.base import ConnectorError
 from integrations.registry import CREDENTIAL_FIELDS, OPTIONAL_FIELDS
-from storage.db import session_scope
-from storage.tables import Team
 
 
 @click.command()
@@ -144,8 +142,7 @@ def connections(team_id: str) -> None:
 def sync(team_id: str | None, source: str | None, since: datetime | None) -> None:
     """Pull new data from connected sources (resumes where the last sync stopped)."""
     with runtime() as rt:
-        with session_scope(rt.engine) as session:
-            known = [t.id for t in session.exec(select(Team).order_by(Team.id))]
+        known = list_team_ids(rt.engine)
         if team_id and team_id not in known:
             raise click.ClickException(
                 f"no team {team_id} in this database"

@@ -108,3 +108,42 @@ class Credentials:
         return f"Credentials({', '.join(sorted(self.values))}: ***)"
 
     __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class SlackInstall:
+    """A workspace's (or an org's) Slack installation: who installed, the bot and its tokens.
+
+    `team_id` is the key it is stored under (the org for an org-wide install). The tokens are
+    plain text here and never printed: `repr` leaves them out.
+    """
+
+    team_id: str
+    name: str = ""
+    enterprise_id: str | None = None
+    app_id: str | None = None
+    bot_user_id: str | None = None
+    bot_id: str | None = None
+    bot_scopes: str = ""
+    installer_user_id: str | None = None
+    bot_token: str | None = field(default=None, repr=False)
+    bot_refresh_token: str | None = field(default=None, repr=False)
+    bot_token_expires_at: datetime | None = None
+    installed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """A connected account as the team sees it: its health and when data last arrived.
+
+    `health` is `ok`, `needs_reauth`, `failing` or `new`; `health_detail` is what the last
+    failure said; `last_sync_at` is the last sync, import or event (None before any)."""
+
+    id: int
+    source: str
+    external_id: str
+    display_name: str
+    health: str
+    health_detail: str | None
+    last_sync_at: datetime | None
+    created_at: datetime | None

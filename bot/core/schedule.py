@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.core.commands import WEEKDAYS
 from bot.core.periods import IsoWeek, digest_week, zone
 
 #: A run this long after its time is "late" and says so.
@@ -24,6 +25,27 @@ class Slot:
     hour: int
     minute: int
     timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleInfo:
+    """A channel's weekly digest as people set it: day (0 = Monday), time, IANA time zone,
+    and whether quiet weeks are skipped."""
+
+    team_id: str
+    channel_id: str
+    weekday: int
+    hour: int
+    minute: int
+    timezone: str
+    quiet: bool
+
+    def describe(self) -> str:
+        quiet = " (quiet weeks are skipped)" if self.quiet else ""
+        return (
+            f"every {WEEKDAYS[self.weekday].capitalize()} at {self.hour:02d}:{self.minute:02d} "
+            f"{self.timezone}{quiet}"
+        )
 
 
 def _at(day: date, slot: Slot) -> datetime:

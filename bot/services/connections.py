@@ -6,16 +6,15 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from bot.bootstrap import Runtime
-from bot.core.model import Credentials
+from bot.core.model import ConnectionState, Credentials
 from bot.core.replies import ConnectionInfo
 from bot.services.sync import source_config
 from integrations.registry import connector_for
+from storage.connections import connection_states
 from storage.db import session_scope
 from storage.metrics import ensure_team, get_or_create_connection
-from storage.tables import Connection
 
 HINTS = {
     "needs_reauth": "access expired: run `/impact connect {source}`",
@@ -25,23 +24,21 @@ HINTS = {
 
 def list_connections(engine: Engine, team_id: str) -> list[ConnectionInfo]:
     with session_scope(engine) as session:
-        rows = session.exec(
-            select(Connection).where(Connection.team_id == team_id).order_by(Connection.id)
+        rows = connection_states(session, team_id)
+    return [
+        ConnectionInfo(
+            id=c.id or 0,
+            source=c.source,
+            name=c.display_name or c.external_id,
+            health=fresh_health(c),
+            last_sync=day.isoformat() if (day := freshness_day(c)) else None,
+            hint=c.health_detail or HINTS.get(c.health, "").format(source=c.source) or None,
         )
-        return [
-            ConnectionInfo(
-                id=c.id or 0,
-                source=c.source,
-                name=c.display_name or c.external_id,
-                health=fresh_health(c),
-                last_sync=day.isoformat() if (day := freshness_day(c)) else None,
-                hint=c.health_detail or HINTS.get(c.health, "").format(source=c.source) or None,
-            )
-            for c in rows
-        ]
+        for c in rows
+    ]
 
 
-def freshness_day(connection: Connection) -> date | None:
+def freshness_day(connection: ConnectionState) -> date | None:
     """The day of the connection's latest data: its last sync, import (CSV) or event
     (webhook). CSV connections imported before import times were kept count from the day
     their first import created them."""
@@ -51,7 +48,7 @@ def freshness_day(connection: Connection) -> date | None:
     return moment.date() if moment else None
 
 
-def fresh_health(connection: Connection) -> str:
+def fresh_health(connection: ConnectionState) -> str:
     """The connection's health; a CSV connection is `ok` once anything was imported into it
     (an import either writes the whole file or nothing)."""
     return "ok" if connection.source == "csv" and connection.health == "new" else connection.health

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
 from integrations import demo
+from storage import teams
+from storage.connections import mark_synced
 from storage.db import session_scope
 from storage.metrics import ensure_team, get_or_create_connection, upsert_points, upsert_posts
-from storage.tables import Connection, Goal, MetricPointRow, PostRow, utcnow
 
 TEAM_ID = "T0DEMO"
 CHANNEL_ID = "C0DEMO"
@@ -36,8 +36,7 @@ def load_demo(engine: Engine, today: date, seed: int = 7) -> DemoInfo:
     points = posts = 0
     with session_scope(engine) as session:
         ensure_team(session, TEAM_ID, TEAM_NAME, TIMEZONE)
-        for table in (MetricPointRow, PostRow, Goal):
-            session.execute(delete(table).where(table.team_id == TEAM_ID))
+        teams.forget_data(session, TEAM_ID)
         for account in data.accounts:
             connection = get_or_create_connection(
                 session,
@@ -47,13 +46,7 @@ def load_demo(engine: Engine, today: date, seed: int = 7) -> DemoInfo:
                 platform=account.platform,
                 display_name=account.display_name,
             )
-            _mark_synced(connection)
+            mark_synced(connection)
             points += upsert_points(session, connection, data.points.get(account.external_id, []))
             posts += upsert_posts(session, connection, data.posts.get(account.external_id, []))
     return DemoInfo(TEAM_ID, CHANNEL_ID, data.start, data.end, points, posts, len(data.accounts))
-
-
-def _mark_synced(connection: Connection) -> None:
-    connection.health = "ok"
-    connection.health_detail = None
-    connection.last_sync_at = utcnow()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.core.digest import SERIES_WEEKS, ApartMoney, ConnectionLine, Digest, compose_digest
 from bot.core.insights import Thresholds
-from bot.core.model import DateRange, PostRecord
+from bot.core.model import ConnectionState, DateRange
 from bot.core.money import DEFAULT_CURRENCY
 from bot.core.periods import IsoWeek, last_complete_week, local_date
 from bot.core.progress import MET, OFF_TRACK
@@ -19,9 +18,11 @@ from bot.core.weekly import weekly_series
 from bot.services.connections import fresh_health, freshness_day
 from bot.services.goals import goal_line
 from storage import goals as goal_store
+from storage import teams
+from storage.connections import connection_states
 from storage.db import session_scope
 from storage.metrics import custom_kinds
-from storage.tables import Connection, PostRow, Team
+from storage.posts import posts_published
 from storage.weekly import Apart, apart_money, apart_totals, daily_totals
 
 HEALTH_HINTS = {
@@ -33,8 +34,7 @@ HEALTH_HINTS = {
 def default_week(engine: Engine, team_id: str, now_utc) -> IsoWeek:  # type: ignore[no-untyped-def]
     """The last complete week in the team's time zone."""
     with session_scope(engine) as session:
-        team = session.get(Team, team_id)
-        tz = team.timezone if team else "UTC"
+        tz = teams.team_timezone(session, team_id)
     return last_complete_week(local_date(now_utc, tz))
 
 
@@ -44,12 +44,16 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
     as_of = week.end + timedelta(days=1)
     days = DateRange(week.shift(-SERIES_WEEKS).start, week.end)
     with session_scope(engine) as session:
-        team = session.get(Team, team_id)
-        settings = json.loads(team.settings_json) if team and team.settings_json else {}
+        settings = teams.team_settings(session, team_id)
         apart = apart_money(session, team_id)
         series = weekly_series(daily_totals(session, team_id, days, apart=apart))
         apart_lines = _apart_lines(session, team_id, apart, week) if apart else []
-        posts = _posts(session, team_id, week)
+        posts = posts_published(
+            session,
+            team_id,
+            datetime.combine(week.start, time.min, tzinfo=UTC),
+            datetime.combine(week.end + timedelta(days=1), time.min, tzinfo=UTC),
+        )
         goals = []
         for g in goal_store.active_goals(session, team_id, channel_id):
             line = goal_line(session, g, as_of)
@@ -59,7 +63,7 @@ def build_digest(engine: Engine, *, team_id: str, channel_id: str | None, week: 
             goals.append(
                 replace(line, previous_status=before.evaluation.status if before else None)
             )
-        connections = _connections(session, team_id)
+        connections = _connection_lines(connection_states(session, team_id))
         kinds = custom_kinds(session, team_id)
     return compose_digest(
         team=team_id,
@@ -124,41 +128,9 @@ def holidays_in(week: IsoWeek, country: str | None) -> list[str]:
     return names
 
 
-def _posts(session: Session, team_id: str, week: IsoWeek) -> list[PostRecord]:
-    start = datetime.combine(week.start, time.min, tzinfo=UTC)
-    end = datetime.combine(week.end + timedelta(days=1), time.min, tzinfo=UTC)
-    rows = session.exec(
-        select(PostRow).where(
-            PostRow.team_id == team_id, PostRow.published_at >= start, PostRow.published_at < end
-        )
-    )
-    return [
-        PostRecord(
-            external_id=r.external_id,
-            platform=r.platform,
-            published_at=r.published_at,
-            permalink=r.permalink,
-            title=r.title,
-            impressions=r.impressions,
-            reach=r.reach,
-            reactions=r.reactions,
-            comments=r.comments,
-            shares=r.shares,
-            saves=r.saves,
-            clicks=r.clicks,
-            link_clicks=r.link_clicks,
-            outcomes=r.outcomes,
-        )
-        for r in rows
-    ]
-
-
-def _connections(session: Session, team_id: str) -> list[ConnectionLine]:
-    rows = session.exec(
-        select(Connection).where(Connection.team_id == team_id).order_by(Connection.id)
-    )
+def _connection_lines(states: list[ConnectionState]) -> list[ConnectionLine]:
     lines = []
-    for c in rows:
+    for c in states:
         health = fresh_health(c)
         hint = HEALTH_HINTS.get(health, "").format(source=c.source) or None
         if health == "failing" and c.health_detail:
@@ -173,5 +145,4 @@ def _connections(session: Session, team_id: str) -> list[ConnectionLine]:
 
 def today_in(engine: Engine, team_id: str, now_utc) -> date:  # type: ignore[no-untyped-def]
     with session_scope(engine) as session:
-        team = session.get(Team, team_id)
-        return local_date(now_utc, team.timezone if team else "UTC")
+        return local_date(now_utc, teams.team_timezone(session, team_id))

@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -29,6 +28,8 @@ from bot.core.wording import plural
 from storage.db import session_scope
 from storage.metrics import (
     connection_ids,
+    count_points,
+    count_posts,
     custom_kinds,
     declare_metrics,
     ensure_team,
@@ -36,8 +37,7 @@ from storage.metrics import (
     upsert_point_tuples,
     upsert_posts,
 )
-from storage.tables import Connection, MetricPointRow, utcnow
-from storage.tables import PostRow as PostTable
+from storage.tables import Connection, utcnow
 
 SOURCE = "csv"
 MAX_REPORTED = 200
@@ -241,26 +241,18 @@ class _Accounts:
                 connection.health = "ok"
 
 
-def _count(session: Session, table: Any, team_id: str) -> int:
-    return int(
-        session.execute(
-            select(func.count()).select_from(table).where(table.c.team_id == team_id)
-        ).scalar_one()
-    )
-
-
 def _import_metrics(session: Session, team_id: str, reader: Any, report: ImportReport) -> _Accounts:
     """Check and write metric rows: the checked rows stream straight into one upsert."""
     custom = custom_kinds(session, team_id)
     declared: dict[str, Kind] = {}
     accounts = _Accounts(session, team_id)
-    before = _count(session, MetricPointRow.__table__, team_id)
+    before = count_points(session, team_id)
     points = _checked_points(accounts, team_id, reader, report, custom, declared)
     affected = upsert_point_tuples(session, points, count_changes=True)
     if report.errors:
         return accounts
     declare_metrics(session, team_id, declared)
-    report.new = _count(session, MetricPointRow.__table__, team_id) - before
+    report.new = count_points(session, team_id) - before
     report.changed = max(0, affected - report.new)
     return accounts
 
@@ -410,7 +402,7 @@ def _import_posts(session: Session, team_id: str, reader: Any, report: ImportRep
     accounts = _Accounts(session, team_id)
     seen: set[tuple[str, str]] = set()
     rows: dict[str, list[PostRow]] = {}
-    before = _count(session, PostTable.__table__, team_id)
+    before = count_posts(session, team_id)
     for line, fields in enumerate(reader, start=2):
         if not fields or not any(f.strip() for f in fields):
             continue
@@ -437,6 +429,6 @@ def _import_posts(session: Session, team_id: str, reader: Any, report: ImportRep
         affected += upsert_posts(
             session, accounts.get(posts[0].account), [p.post for p in posts], count_changes=True
         )
-    report.new = _count(session, PostTable.__table__, team_id) - before
+    report.new = count_posts(session, team_id) - before
     report.changed = max(0, affected - report.new)
     return accounts

@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Runtime
@@ -29,17 +28,10 @@ from bot.core import catalogue
 from bot.core.catalogue import Kind
 from bot.core.csvrows import metric_name
 from bot.core.errors import UsageError
-from bot.core.model import MetricPoint
 from bot.signing import fresh, same_signature
 from storage.db import session_scope
-from storage.metrics import (
-    connection_ids,
-    custom_kinds,
-    ensure_team,
-    get_or_create_connection,
-    upsert_points,
-)
-from storage.tables import Connection, OutcomeEvent, OutcomeFeed, utcnow
+from storage.feeds import FeedEvent, add_feed, feed_by_slug, store_event
+from storage.metrics import connection_ids, custom_kinds, ensure_team, get_or_create_connection
 
 MAX_SKEW_SECONDS = 300
 #: Display name of a feed's connection: this and the name it was created with.
@@ -69,15 +61,7 @@ def create_feed(runtime: Runtime, team_id: str, name: str) -> tuple[str, str]:
         connection = get_or_create_connection(
             session, team_id, "webhook", slug, platform=None, display_name=f"{FEED_PREFIX}{name}"
         )
-        connection.health = "ok"
-        session.add(
-            OutcomeFeed(
-                slug=slug,
-                team_id=team_id,
-                connection_id=connection.id or 0,
-                secret_enc=vault.encrypt_text(secret),
-            )
-        )
+        add_feed(session, slug, team_id, connection, vault.encrypt_text(secret))
     return slug, secret
 
 
@@ -92,13 +76,10 @@ def handle_outcome_webhook(
     """(HTTP status, JSON answer) for one delivery."""
     lowered = {k.lower(): v for k, v in headers.items()}
     with session_scope(runtime.engine) as session:
-        feed = session.execute(
-            select(OutcomeFeed).where(OutcomeFeed.slug == slug.lower())
-        ).scalar_one_or_none()
+        feed = feed_by_slug(session, slug)
         secret = runtime.require_vault().decrypt_text(feed.secret_enc) if feed else None
-        feed_id, connection_id = (feed.id, feed.connection_id) if feed else (None, None)
         custom = custom_kinds(session, feed.team_id) if feed else {}
-    if secret is None:
+    if feed is None or secret is None:
         return 404, {"error": "unknown feed"}
     timestamp = lowered.get("x-impact-timestamp", "")
     given = lowered.get("x-impact-signature", "")
@@ -112,42 +93,12 @@ def handle_outcome_webhook(
         return 400, {"error": event}
     try:
         with session_scope(runtime.engine) as session:
-            # one delivery of a feed at a time sums the day: replicas storing events of the
-            # same day at once each saw only their own and the last total written won
-            # (a no-op on SQLite, where writers are serialised anyway)
-            session.execute(
-                select(OutcomeFeed.id).where(OutcomeFeed.id == feed_id).with_for_update()
-            )
-            session.add(
-                OutcomeEvent(
-                    feed_id=feed_id or 0,
-                    external_id=event["id"],
-                    metric=event["metric"],
-                    platform=event["platform"],
-                    day=event["day"],
-                    value=event["value"],
-                )
-            )
-            session.flush()
-            total = session.execute(
-                select(func.sum(OutcomeEvent.value)).where(
-                    OutcomeEvent.feed_id == feed_id,
-                    OutcomeEvent.metric == event["metric"],
-                    OutcomeEvent.platform == event["platform"],
-                    OutcomeEvent.day == event["day"],
-                )
-            ).scalar_one()
-            connection = session.get(Connection, connection_id)
-            assert connection is not None
-            connection.last_sync_at = utcnow()  # the feed's freshness: its last event
-            upsert_points(
+            store_event(
                 session,
-                connection,
-                [
-                    MetricPoint(
-                        event["metric"], event["day"], float(total), event["platform"] or None
-                    )
-                ],
+                feed,
+                FeedEvent(
+                    event["id"], event["metric"], event["platform"], event["day"], event["value"]
+                ),
             )
     except IntegrityError:
         return 200, {"ok": True, "duplicate": True}

@@ -24,10 +24,11 @@ from slack_bolt.util.utils import get_name_for_callable
 
 from bot.bootstrap import Runtime
 from bot.core.errors import ConfigError
+from bot.services.teams import forget_installation
 from bot.slack import actions, commands, home, threads
 from bot.slack.client import make_web_client
 from bot.slack.identity import team_of
-from bot.slack.installation import DbInstallationStore, DbStateStore, forget_installation
+from bot.slack.installation import DbInstallationStore, DbStateStore
 
 log = logging.getLogger(__name__)
 #: Where the web process sends the work after an ack: the request's raw body and headers,
@@ -126,14 +127,14 @@ def _oauth_app(
     settings = runtime.settings
     if settings.slack_client_secret is None:
         raise ConfigError("SLACK_CLIENT_SECRET is not set (Basic Information > App Credentials).")
-    store = DbInstallationStore(runtime.engine, runtime.require_vault())
+    store = DbInstallationStore(runtime.slack_installations())
     oauth_settings = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.reveal(),
         scopes=list(BOT_SCOPES),
         redirect_uri=f"{settings.public_url}/slack/oauth_redirect",
         installation_store=store,
-        state_store=DbStateStore(runtime.engine),
+        state_store=DbStateStore(runtime.oauth_states()),
         callback_options=CallbackOptions(success=_installed, failure=_install_failed),
     )
     return app_class(
@@ -250,7 +251,9 @@ def register(app: App, runtime: Runtime) -> None:
     home.register(app, runtime)
 
     def on_uninstall(event: dict[str, Any], context: Any) -> None:
-        forget_installation(runtime.engine, team_of(context))
+        team_id = team_of(context)
+        forget_installation(runtime.engine, team_id)
+        log.info("slack.uninstalled team=%s", team_id)
 
     app.event("app_uninstalled")(on_uninstall)
     app.event("tokens_revoked")(on_uninstall)

@@ -1,7 +1,9 @@
-"""Bolt's installation and OAuth state stores over our `teams` and `oauth_states` tables.
+"""Bolt's installation and OAuth state stores over the repositories the composition root
+builds (`Runtime.slack_installations`, `Runtime.oauth_states`): Bolt's types in and out here,
+core values on the other side.
 
-Bot tokens are encrypted with the Vault. `find_bot` runs on every request in OAuth mode,
-so it is one primary-key read.
+Bot tokens are encrypted at rest by the repository. `find_bot` runs on every request in OAuth
+mode, so it is one primary-key read.
 """
 
 from __future__ import annotations
@@ -9,17 +11,12 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
-from sqlalchemy import delete
-from sqlalchemy.engine import Engine
-from sqlmodel import update
 
-from storage.crypto import Vault
-from storage.db import session_scope
-from storage.metrics import ensure_team
-from storage.tables import DigestSchedule, OAuthState, Team, utcnow
+from bot.core.model import SlackInstall
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +32,24 @@ def installation_key(
     return team_id or enterprise_id or ""
 
 
+class Installations(Protocol):
+    """Where installations are kept (`storage.installations.SlackInstallations`)."""
+
+    def save(self, install: SlackInstall) -> None: ...
+    def find(self, team_id: str) -> SlackInstall | None: ...
+    def forget(self, team_id: str) -> None: ...
+
+
+class States(Protocol):
+    """Where one-time OAuth states are kept (`storage.installations.OAuthStates`)."""
+
+    def add(self, state: str, expires_at: datetime) -> None: ...
+    def consume(self, state: str) -> bool: ...
+
+
 class DbInstallationStore(InstallationStore):
-    def __init__(self, engine: Engine, vault: Vault) -> None:
-        self.engine, self.vault = engine, vault
+    def __init__(self, installations: Installations) -> None:
+        self.installations = installations
 
     @property
     def logger(self) -> logging.Logger:
@@ -47,25 +59,24 @@ class DbInstallationStore(InstallationStore):
         team_id = installation_key(
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )
-        with session_scope(self.engine) as session:
-            team = ensure_team(session, team_id)  # insert-if-absent: replicas may race
-            team.name = installation.team_name or team.name
-            team.enterprise_id = installation.enterprise_id
-            team.app_id = installation.app_id
-            team.bot_user_id = installation.bot_user_id
-            team.bot_id = installation.bot_id
-            team.bot_scopes = ",".join(installation.bot_scopes or [])
-            team.installer_user_id = installation.user_id
-            if installation.bot_token:
-                team.bot_token_enc = self.vault.encrypt_text(installation.bot_token)
-            if installation.bot_refresh_token:
-                team.bot_refresh_token_enc = self.vault.encrypt_text(installation.bot_refresh_token)
-            expires = installation.bot_token_expires_at
-            team.bot_token_expires_at = (
-                datetime.fromtimestamp(expires, UTC) if isinstance(expires, int) else None
+        expires = installation.bot_token_expires_at
+        self.installations.save(
+            SlackInstall(
+                team_id=team_id,
+                name=installation.team_name or "",
+                enterprise_id=installation.enterprise_id,
+                app_id=installation.app_id,
+                bot_user_id=installation.bot_user_id,
+                bot_id=installation.bot_id,
+                bot_scopes=",".join(installation.bot_scopes or []),
+                installer_user_id=installation.user_id,
+                bot_token=installation.bot_token,
+                bot_refresh_token=installation.bot_refresh_token,
+                bot_token_expires_at=(
+                    datetime.fromtimestamp(expires, UTC) if isinstance(expires, int) else None
+                ),
             )
-            team.installed_at, team.uninstalled_at = utcnow(), None
-            session.add(team)
+        )
         log.info("slack.installed team=%s", team_id)
 
     def save_bot(self, bot: Bot) -> None:  # Bolt calls save(); nothing else to keep
@@ -78,29 +89,10 @@ class DbInstallationStore(InstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        key = installation_key(enterprise_id, team_id, is_enterprise_install)
-        with session_scope(self.engine) as session:
-            team = session.get(Team, key)
-            if team is None or team.bot_token_enc is None or team.uninstalled_at is not None:
-                return None
-            refresh = team.bot_refresh_token_enc
-            return Bot(
-                app_id=team.app_id,
-                enterprise_id=team.enterprise_id,
-                team_id=team.id,
-                team_name=team.name,
-                bot_token=self.vault.decrypt_text(team.bot_token_enc),
-                bot_refresh_token=self.vault.decrypt_text(refresh) if refresh else None,
-                bot_token_expires_at=(
-                    int(team.bot_token_expires_at.timestamp())
-                    if team.bot_token_expires_at
-                    else None
-                ),
-                bot_id=team.bot_id or "",
-                bot_user_id=team.bot_user_id or "",
-                bot_scopes=team.bot_scopes,
-                installed_at=(team.installed_at or utcnow()).timestamp(),
-            )
+        found = self.installations.find(
+            installation_key(enterprise_id, team_id, is_enterprise_install)
+        )
+        return _bot(found) if found else None
 
     def find_installation(
         self,
@@ -110,16 +102,12 @@ class DbInstallationStore(InstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        bot = self.find_bot(
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            is_enterprise_install=is_enterprise_install,
+        found = self.installations.find(
+            installation_key(enterprise_id, team_id, is_enterprise_install)
         )
-        if bot is None:
+        if found is None:
             return None
-        with session_scope(self.engine) as session:
-            team = session.get(Team, bot.team_id or "")
-            installer = team.installer_user_id if team else None
+        bot = _bot(found)
         return Installation(
             app_id=bot.app_id,
             enterprise_id=bot.enterprise_id,
@@ -131,36 +119,44 @@ class DbInstallationStore(InstallationStore):
             bot_scopes=bot.bot_scopes,
             bot_refresh_token=bot.bot_refresh_token,
             bot_token_expires_at=bot.bot_token_expires_at,
-            user_id=installer or "",
+            user_id=found.installer_user_id or "",
         )
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        forget_installation(self.engine, team_id or enterprise_id or "")
+        self._forget(team_id or enterprise_id or "")
 
     def delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
-        forget_installation(self.engine, team_id or enterprise_id or "")
+        self._forget(team_id or enterprise_id or "")
+
+    def _forget(self, team_id: str) -> None:
+        self.installations.forget(team_id)
+        log.info("slack.uninstalled team=%s", team_id)
 
 
-def forget_installation(engine: Engine, team_id: str) -> None:
-    """Drop a team's tokens and stop its digests (uninstall, tokens revoked); keep its data."""
-    with session_scope(engine) as session:
-        team = session.get(Team, team_id)
-        if team is not None:
-            team.bot_token_enc = team.bot_refresh_token_enc = None
-            team.uninstalled_at = utcnow()
-        session.execute(
-            update(DigestSchedule).where(DigestSchedule.team_id == team_id).values(enabled=False)
-        )
-    log.info("slack.uninstalled team=%s", team_id)
+def _bot(found: SlackInstall) -> Bot:
+    expires = found.bot_token_expires_at
+    return Bot(
+        app_id=found.app_id,
+        enterprise_id=found.enterprise_id,
+        team_id=found.team_id,
+        team_name=found.name,
+        bot_token=found.bot_token,
+        bot_refresh_token=found.bot_refresh_token,
+        bot_token_expires_at=int(expires.timestamp()) if expires else None,
+        bot_id=found.bot_id or "",
+        bot_user_id=found.bot_user_id or "",
+        bot_scopes=found.bot_scopes,
+        installed_at=(found.installed_at or datetime.now(UTC)).timestamp(),
+    )
 
 
 class DbStateStore(OAuthStateStore):
     """One-time OAuth `state` values that expire."""
 
-    def __init__(self, engine: Engine, expiration_seconds: int = 600) -> None:
-        self.engine, self.expiration = engine, timedelta(seconds=expiration_seconds)
+    def __init__(self, states: States, expiration_seconds: int = 600) -> None:
+        self.states, self.expiration = states, timedelta(seconds=expiration_seconds)
 
     @property
     def logger(self) -> logging.Logger:
@@ -168,18 +164,9 @@ class DbStateStore(OAuthStateStore):
 
     def issue(self, *args: object, **kwargs: object) -> str:
         state = secrets.token_urlsafe(24)
-        with session_scope(self.engine) as session:
-            session.add(
-                OAuthState(state=state, purpose="slack", expires_at=utcnow() + self.expiration)
-            )
+        self.states.add(state, datetime.now(UTC) + self.expiration)
         return state
 
     def consume(self, state: str) -> bool:
         """True once for a state issued here and not expired; it cannot be used again."""
-        with session_scope(self.engine) as session:
-            result = session.execute(
-                delete(OAuthState).where(
-                    OAuthState.state == state, OAuthState.expires_at > utcnow()
-                )
-            )
-            return bool(result.rowcount)
+        return self.states.consume(state)

@@ -19,6 +19,7 @@ from bot.services.teams import mark_event_processed, touch_team
 from bot.slack.installation import DbInstallationStore
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
+from storage.installations import SlackInstallations
 from storage.metrics import ensure_team, get_or_create_connection
 from storage.tables import Connection, DigestRun, DigestSchedule, ProcessedEvent, Team
 from tests.scheduler.test_tick import MONDAY_9_BERLIN
@@ -85,7 +86,7 @@ def test_scheduling_a_new_channel_on_every_replica_at_once(engine):
 
 
 def test_installing_on_every_replica_at_once(engine):
-    store = DbInstallationStore(engine, Vault(generate_key()))
+    store = DbInstallationStore(SlackInstallations(engine, Vault(generate_key())))
     for r in range(ROUNDS):
         team = f"TINST{r}"
         at_once(

@@ -35,7 +35,7 @@ def grid(tmp_path) -> Iterator[Harness]:
             SLACK_CLIENT_SECRET="client-secret",
             IMPACT_PUBLIC_URL="https://impact.example.org",
         )
-        store = DbInstallationStore(runtime.engine, runtime.require_vault())
+        store = DbInstallationStore(runtime.slack_installations())
         # an org-wide install of org E1, and a workspace install of T1 (in org E2)
         store.save(
             Installation(
