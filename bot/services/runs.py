@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.core.schedule import backoff
 from storage.db import session_scope
@@ -84,6 +84,17 @@ def claim(
     return _take_over(engine, team_id, channel_id, week, instance, now, resume_own)
 
 
+def _run_of(session: Session, team_id: str, channel_id: str, week: str) -> DigestRun | None:
+    """The run of (team, channel, week), if there is one."""
+    return session.exec(
+        select(DigestRun).where(
+            DigestRun.team_id == team_id,
+            DigestRun.channel_id == channel_id,
+            DigestRun.week == week,
+        )
+    ).first()
+
+
 def _take_over(
     engine: Engine,
     team_id: str,
@@ -94,13 +105,7 @@ def _take_over(
     resume_own: bool,
 ) -> Claim | None:
     with session_scope(engine) as session:
-        run = session.exec(
-            select(DigestRun).where(
-                DigestRun.team_id == team_id,
-                DigestRun.channel_id == channel_id,
-                DigestRun.week == week,
-            )
-        ).first()
+        run = _run_of(session, team_id, channel_id, week)
         if run is None:
             return None
         retry_due = run.status == RETRYING and (run.next_attempt_at or now) <= now
@@ -142,13 +147,7 @@ def mark_queued(engine: Engine, team_id: str, channel_id: str, week: str, now: d
         if insert_if_absent(session, run, ("team_id", "channel_id", "week")):
             return True
     with session_scope(engine) as session:
-        found = session.exec(
-            select(DigestRun).where(
-                DigestRun.team_id == team_id,
-                DigestRun.channel_id == channel_id,
-                DigestRun.week == week,
-            )
-        ).first()
+        found = _run_of(session, team_id, channel_id, week)
         if found is None:
             return False
         retry_due = found.status == RETRYING and (found.next_attempt_at or now) <= now
