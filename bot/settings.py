@@ -149,6 +149,9 @@ class Settings(BaseSettings):
     broker_url: Secret | None = env("IMPACT_BROKER_URL")
     #: worker threads of the embedded broker's in-process worker
     worker_threads: int = env("IMPACT_WORKER_THREADS", 4, ge=1)
+    #: `impact worker` lowers its CPU priority by this much (nice), so that on a machine it
+    #: shares with `impact serve` the acks (3 s deadline) come before the answers (30 min)
+    worker_nice: int = env("IMPACT_WORKER_NICE", 10, ge=0, le=19)
     #: `impact worker` / `impact scheduler` serve their job metrics here (None: not served)
     metrics_port: int | None = env("IMPACT_METRICS_PORT")
     # scheduler

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from bot.server import create_http_server
+from bot.server import SWITCH_INTERVAL_SECONDS, create_http_server
 
 
 def hello(environ, start_response):  # type: ignore[no-untyped-def]
@@ -24,6 +25,17 @@ def test_it_serves_requests():
                 answer = session.get(f"http://127.0.0.1:{server.effective_port}/", timeout=5)
                 assert answer.status_code == 200 and answer.text == "ok"
                 assert answer.headers["Server"] == "impact"
+    finally:
+        server.close()
+
+
+def test_the_request_threads_hand_the_gil_over_every_millisecond():
+    """At Python's default 5 ms a busy request thread holds off a ready ack for 5 ms at a
+    time: the slowest acks under load (bench/bench_slack_ack.py) come from those waits."""
+    sys.setswitchinterval(0.005)
+    server = create_http_server(hello, host="127.0.0.1", port=0, threads=2)
+    try:
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_SECONDS == 0.001
     finally:
         server.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 
@@ -34,6 +35,7 @@ def worker(processes: int, threads: int) -> None:
             f"IMPACT_METRICS_PORT={port} leaves no room for {processes} processes (one port "
             "each, counting up): choose a lower port."
         )
+    yield_cpu(settings.worker_nice)  # the children inherit it
     if processes == 1:
         run_worker(settings, threads, port)
         return
@@ -67,6 +69,7 @@ def run_worker(settings: Settings, threads: int, metrics_port: int | None = None
     from bot.jobs import EmbeddedWorker, build_jobs
     from bot.metrics import serve_job_metrics
 
+    yield_cpu(settings.worker_nice)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -83,3 +86,14 @@ def run_worker(settings: Settings, threads: int, metrics_port: int | None = None
                 metrics.shutdown()
             running.stop(timeout_ms=30_000)
             jobs.broker.close()
+
+
+def yield_cpu(nice: int) -> None:
+    """Lower this process's CPU priority to `nice` (IMPACT_WORKER_NICE), once: answers,
+    digests and syncs can wait a little, an ack cannot, wherever a worker shares the cores
+    of a web process. Where the system has no niceness, nothing changes."""
+    if not hasattr(os, "nice"):
+        return
+    current = os.nice(0)
+    if current < nice:
+        os.nice(nice - current)

@@ -58,6 +58,7 @@ def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
                 "IMPACT_BROKER_URL": REDIS_URL,
                 "SLACK_BOT_TOKEN": "xoxb-proc",
                 "SLACK_API_URL": slack.api_url,
+                "IMPACT_WORKER_NICE": "7",
             }
         )
         # worker process i serves its job metrics on port + i, the scheduler on port + 2
@@ -81,6 +82,12 @@ def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
             wait_for(lambda: _jobs(port, 2, "post_digest") == (1.0, 0.0), seconds=15)
             scheduler = scrape(f"http://127.0.0.1:{port + 2}/metrics")
             assert value(scheduler, "impact_job_seconds_count", actor="post_digest") == 0.0
+            # the workers yield the CPU to acks (IMPACT_WORKER_NICE); the clock does not
+            # (the parent, its two worker processes and multiprocessing's resource tracker)
+            workers = [processes[0].pid, *_children(processes[0].pid)]
+            assert len(workers) >= 3
+            assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in workers} == {7}
+            assert os.getpriority(os.PRIO_PROCESS, processes[1].pid) == os.nice(0)
         finally:
             for process in processes:
                 process.send_signal(signal.SIGTERM)
@@ -89,6 +96,20 @@ def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
             _flush(REDIS_URL)
     assert len(slack.messages("C0DEMO")) == 1
     assert [p.returncode for p in processes] == [0, 0]
+
+
+def _children(parent: int) -> list[int]:
+    """The pids whose parent is `parent` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
 
 
 def free_ports(count: int) -> int:
