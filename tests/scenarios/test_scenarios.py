@@ -438,6 +438,29 @@ def test_chart_leaves_weeks_without_data_empty_and_renders():
     assert png[:4] == b"\x89PNG" and len(png) > 10_000
 
 
+def test_charts_drawn_at_once_on_a_workers_threads_are_each_whole():
+    # A worker posts digests on several threads: each chart is drawn on a figure of its
+    # own, so charts drawn at the same time come out exactly as one drawn alone.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.chart import render_chart
+
+    digests = [
+        judge(
+            {
+                ("instagram", "interactions"): [900 + 10 * n] * 12,
+                ("instagram", "signups"): [40] * 12,
+            }
+        )
+        for n in range(8)
+    ]
+    alone = [render_chart(d) for d in digests]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(render_chart, digests))
+    assert together == alone
+    assert len(set(alone)) == 8
+
+
 def test_a_busy_digest_stays_within_slack_limits():
     # Six platforms with spikes and no outcome link, plus goals: the message still fits.
     history = {}
