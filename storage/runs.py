@@ -105,9 +105,9 @@ def run_of(session: Session, team_id: str, channel_id: str, week: str) -> Run | 
     return _run(row) if row else None
 
 
-def take_over(session: Session, run: Run, instance: str, now: datetime) -> bool:
-    """Claim `run` for `instance` (one more attempt) unless its status or attempts changed
-    since it was read: True for the one instance that won."""
+def _swap(session: Session, run: Run, unchanged: str, **values: object) -> bool:
+    """UPDATE `run` to `values` unless its status or its `unchanged` column moved since it
+    was read (a compare-and-set): True for the one instance that won."""
     table = DigestRun.__table__
     result = session.execute(
         update(table)
@@ -115,30 +115,32 @@ def take_over(session: Session, run: Run, instance: str, now: datetime) -> bool:
             and_(
                 table.c.id == run.id,
                 table.c.status == run.status,
-                table.c.attempts == run.attempts,
+                table.c[unchanged] == getattr(run, unchanged),
             )
         )
-        .values(status=CLAIMED, claimed_by=instance, claimed_at=now, attempts=run.attempts + 1)
+        .values(**values)
     )
     return bool(result.rowcount == 1)
+
+
+def take_over(session: Session, run: Run, instance: str, now: datetime) -> bool:
+    """Claim `run` for `instance` (one more attempt) unless its status or attempts changed
+    since it was read: True for the one instance that won."""
+    return _swap(
+        session,
+        run,
+        "attempts",
+        status=CLAIMED,
+        claimed_by=instance,
+        claimed_at=now,
+        attempts=run.attempts + 1,
+    )
 
 
 def requeue(session: Session, run: Run, now: datetime) -> bool:
     """Mark `run` QUEUED at `now` unless its status or claim time changed since it was read:
     True for the one instance that won."""
-    table = DigestRun.__table__
-    result = session.execute(
-        update(table)
-        .where(
-            and_(
-                table.c.id == run.id,
-                table.c.status == run.status,
-                table.c.claimed_at == run.claimed_at,
-            )
-        )
-        .values(status=QUEUED, claimed_at=now)
-    )
-    return bool(result.rowcount == 1)
+    return _swap(session, run, "claimed_at", status=QUEUED, claimed_at=now)
 
 
 def record_message(session: Session, run_id: int, message_ts: str) -> None:
