@@ -6,13 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-
 from bot.core.errors import ConfigError
 from bot.settings import Settings
 from storage.crypto import Vault, generate_key
-from storage.db import make_engine
+from storage.db import Engine, Unreachable, make_engine, reporting_unreachable
 from storage.installations import OAuthStates, SlackInstallations
 from storage.migrate import current_revision, head_revision, upgrade
 
@@ -66,12 +63,12 @@ def build_runtime(settings: Settings) -> Runtime:
 def upgrade_schema(engine: Engine) -> None:
     """The newest schema, or a ConfigError naming the database (never its password)."""
     try:
-        upgrade(engine)
-    except OperationalError as err:
+        with reporting_unreachable():
+            upgrade(engine)
+    except Unreachable as err:
         where = engine.url.render_as_string(hide_password=True)
-        reason = str(err.orig or err).strip().splitlines()[0]
         raise ConfigError(
-            f"Cannot open the database {where}: {reason}. Check DATABASE_URL."
+            f"Cannot open the database {where}: {err.reason}. Check DATABASE_URL."
         ) from None
 
 

@@ -36,7 +36,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -53,12 +53,11 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
-from sqlalchemy.engine import Engine
 
 from bot.core.commands import HELP_LINES
 from bot.core.errors import ConfigError
+from storage.db import Engine
 from storage.monitoring import digest_runs_by_status, source_health
-from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -171,11 +170,15 @@ def waiting(broker: Broker, queue: str) -> int:
 
 
 # --- the database, at scrape time ----------------------------------------------------------
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class DatabaseFigures(Collector):
     """Sync lag per source and digests posted, read from the database at each scrape (two
     aggregate queries). When the database does not answer, only `impact_database_up 0`."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _utcnow) -> None:
         self.engine = engine
         self.clock = clock
 

@@ -62,8 +62,9 @@ from bot.services.sync import (
 )
 from bot.services.teams import bot_token_for
 from bot.slack.client import make_web_client
+from storage.connections import connection_timezone
 from storage.db import session_scope
-from storage.tables import Connection, Team
+from storage.teams import installer
 
 if TYPE_CHECKING:
     from bot.jobs import Jobs
@@ -322,9 +323,7 @@ class DigestScheduler:
         """Sync one connection the clock claimed. Running it twice stores nothing twice:
         points are upserted by their natural key. `take_for`: the sources' budgets."""
         with session_scope(self.runtime.engine) as session:
-            connection = session.get(Connection, connection_id)
-            team = session.get(Team, connection.team_id) if connection else None
-            tz = team.timezone if team else "UTC"
+            tz = connection_timezone(session, connection_id)
         return sync_connection(
             self.runtime, connection_id, today=local_date(now, tz), now=now, take_for=take_for
         )
@@ -358,8 +357,7 @@ class DigestScheduler:
         if schedules:
             return schedules[0].channel_id
         with session_scope(self.runtime.engine) as session:
-            team = session.get(Team, team_id)
-            return team.installer_user_id if team else None
+            return installer(session, team_id)
 
     # --- the clock --------------------------------------------------------------------
     def start(self) -> DigestScheduler:

@@ -24,11 +24,11 @@ from dramatiq import Broker
 from flask import Flask, Response, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
-from sqlalchemy import text
 
 from bot.bootstrap import Runtime
 from bot.metrics import instrument_acks, metrics_response, web_registry
 from bot.signing import unix_seconds
+from storage.monitoring import ping
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,7 @@ def _health(runtime: Runtime, broker: Broker | None) -> Response:
 
     checks = {"database": "up", "broker": "up"}
     try:
-        with runtime.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        ping(runtime.engine)
     except Exception:
         log.exception("healthz.database_down")
         checks["database"] = "down"

@@ -14,8 +14,23 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+from bot.core.errors import ImpactError
+
+# `Engine` and `Session` are re-exported: the rest of Impact types its engine and sessions
+# with them and never imports an SQL library itself.
+__all__ = [
+    "Engine",
+    "Session",
+    "Unreachable",
+    "make_engine",
+    "normalise_url",
+    "reporting_unreachable",
+    "session_scope",
+]
 
 
 def normalise_url(url: str) -> str:
@@ -68,3 +83,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class Unreachable(ImpactError):
+    """The database cannot be opened or reached (the driver's OperationalError). `reason` is
+    the first line of what the driver said."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@contextmanager
+def reporting_unreachable() -> Iterator[None]:
+    """Turn an OperationalError raised inside into `Unreachable`, so the shell can say which
+    database and why without knowing the driver's errors."""
+    try:
+        yield
+    except OperationalError as err:
+        raise Unreachable(str(err.orig or err).strip().splitlines()[0]) from err

@@ -9,16 +9,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.core.model import DateRange, PostRecord
-from storage.tables import Connection, MetricPointRow, PostRow
+from storage.tables import MetricPointRow, PostRow
 
 #: Rows fetched from the database at a time: memory stays flat for any export size.
 CHUNK = 5_000
-
-
-def team_connections(session: Session, team_id: str) -> list[Connection]:
-    """The team's connections, oldest first."""
-    query = select(Connection).where(Connection.team_id == team_id).order_by(Connection.id)
-    return list(session.execute(query).scalars())
 
 
 def point_rows(

@@ -6,11 +6,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.core.errors import ImpactError
 from bot.core.model import MetricPoint
 from storage.metrics import upsert_points
 from storage.tables import Connection, OutcomeEvent, OutcomeFeed, utcnow
+
+
+class DuplicateEvent(ImpactError):
+    """The feed already has an event with this id: a replay, which changes nothing. The
+    transaction it was raised in must be rolled back (`session_scope` does)."""
+
+    def __init__(self, feed_id: int, external_id: str) -> None:
+        super().__init__(f"feed {feed_id} already has event {external_id!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +45,18 @@ class FeedEvent:
 
 
 def add_feed(
-    session: Session, slug: str, team_id: str, connection: Connection, secret_enc: bytes
+    session: Session, slug: str, team_id: str, connection_id: int, secret_enc: bytes
 ) -> None:
-    """A new feed writing into `connection` (made healthy: a feed is ready at once)."""
+    """A new feed writing into the connection `connection_id` (made healthy: a feed is
+    ready at once)."""
+    connection = session.get(Connection, connection_id)
+    assert connection is not None, f"no connection {connection_id}"
     connection.health = "ok"
     session.add(
         OutcomeFeed(
             slug=slug,
             team_id=team_id,
-            connection_id=connection.id or 0,
+            connection_id=connection_id,
             secret_enc=secret_enc,
         )
     )
@@ -58,7 +71,7 @@ def feed_by_slug(session: Session, slug: str) -> Feed | None:
 
 def store_event(session: Session, feed: Feed, event: FeedEvent) -> None:
     """Keep the event and rewrite its day's point as the sum of the day's events; the
-    connection's freshness becomes now. A replay (same feed and id) raises IntegrityError."""
+    connection's freshness becomes now. A replay (same feed and id) raises DuplicateEvent."""
     # one delivery of a feed at a time sums the day: replicas storing events of the
     # same day at once each saw only their own and the last total written won
     # (a no-op on SQLite, where writers are serialised anyway)
@@ -73,7 +86,10 @@ def store_event(session: Session, feed: Feed, event: FeedEvent) -> None:
             value=event.value,
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as err:  # uq_outcome_event: this feed has stored this id already
+        raise DuplicateEvent(feed.id, event.external_id) from err
     total = session.execute(
         select(func.sum(OutcomeEvent.value)).where(
             OutcomeEvent.feed_id == feed.id,

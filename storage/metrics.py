@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -287,6 +287,30 @@ def upsert_posts(
     return _run(session, statement, table, chunks, count_changes)
 
 
+def _connection(session: Session, connection_id: int) -> Connection:
+    connection = session.get(Connection, connection_id)
+    assert connection is not None, f"no connection {connection_id}"
+    return connection
+
+
+def store_points(session: Session, connection_id: int, points: Iterable[MetricPoint]) -> int:
+    """`upsert_points` for the connection `connection_id`. Returns rows sent."""
+    return upsert_points(session, _connection(session, connection_id), points)
+
+
+def store_posts(
+    session: Session,
+    connection_id: int,
+    posts: Iterable[PostRecord],
+    *,
+    count_changes: bool = False,
+) -> int:
+    """`upsert_posts` for the connection `connection_id`."""
+    return upsert_posts(
+        session, _connection(session, connection_id), posts, count_changes=count_changes
+    )
+
+
 def declare_metrics(session: Session, team_id: str, kinds: dict[str, Kind]) -> None:
     """Record metric names outside the catalogue with the kind the team gave them."""
     if not kinds:
@@ -309,14 +333,6 @@ def custom_kinds(session: Session, team_id: str) -> dict[str, Kind]:
         select(CustomMetric.name, CustomMetric.kind).where(CustomMetric.team_id == team_id)
     ).all()
     return {name: Kind(kind) for name, kind in rows}
-
-
-def connection_ids(session: Session, team_id: str, source: str) -> dict[str, Connection]:
-    """The team's connections of one source by external id (one query)."""
-    found = session.exec(
-        select(Connection).where(and_(Connection.team_id == team_id, Connection.source == source))
-    ).all()
-    return {connection.external_id: connection for connection in found}
 
 
 def count_points(session: Session, team_id: str) -> int:

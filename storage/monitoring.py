@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
 from storage.tables import Connection, DigestRun
@@ -24,6 +24,13 @@ class SourceHealth:
     health: str
     connections: int
     oldest_sync: datetime | None
+
+
+def ping(engine: Engine) -> None:
+    """`SELECT 1`: returns when the database answers, raises whatever the driver raised
+    when it does not."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def source_health(engine: Engine) -> list[SourceHealth]:

@@ -33,9 +33,21 @@ def team_timezone(session: Session, team_id: str) -> str:
     return team.timezone if team else "UTC"
 
 
+def ensure(session: Session, team_id: str, name: str = "", timezone: str | None = None) -> None:
+    """Create the team when new (insert-if-absent), filling its name and time zone when
+    given and not set yet."""
+    ensure_team(session, team_id, name, timezone)
+
+
 def ensure_team_timezone(session: Session, team_id: str, name: str = "") -> str:
     """Create the team when new (named when `name` is given and it has none); its time zone."""
     return ensure_team(session, team_id, name).timezone
+
+
+def installer(session: Session, team_id: str) -> str | None:
+    """The Slack user who installed Impact in the team, when known."""
+    team = session.get(Team, team_id)
+    return team.installer_user_id if team else None
 
 
 def event_seen(session: Session, event_id: str) -> bool:
@@ -57,6 +69,28 @@ def team_settings(session: Session, team_id: str) -> dict[str, Any]:
     """The team's own settings (thresholds, currency, country...); {} for a new team."""
     team = session.get(Team, team_id)
     return json.loads(team.settings_json) if team and team.settings_json else {}
+
+
+def settings_json(session: Session, team_id: str) -> str | None:
+    """The team's settings as stored (JSON text); None for a team not seen yet."""
+    team = session.get(Team, team_id)
+    return team.settings_json if team else None
+
+
+def lock_settings_json(session: Session, team_id: str) -> str:
+    """The team's settings as stored (JSON text), its row locked until the transaction ends
+    so that two changes at once both land; the team is created when new."""
+    team = session.get(Team, team_id, with_for_update=True, populate_existing=True) or ensure_team(
+        session, team_id
+    )
+    return team.settings_json
+
+
+def save_settings_json(session: Session, team_id: str, settings_json: str) -> None:
+    """Replace the team's settings (JSON text); the team must exist (`lock_settings_json`)."""
+    team = session.get(Team, team_id)
+    assert team is not None, "lock_settings_json first"
+    team.settings_json = settings_json
 
 
 def forget_data(session: Session, team_id: str) -> None:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from bot.bootstrap import Runtime
 from bot.core.model import ConnectionState, Credentials
 from bot.core.replies import ConnectionInfo
 from bot.services.sync import source_config
 from integrations.registry import connector_for
-from storage.connections import connection_states
-from storage.db import session_scope
-from storage.metrics import ensure_team, get_or_create_connection
+from storage import teams
+from storage.connections import connection_states, ensure_connection, save_credentials
+from storage.db import Engine, session_scope
 
 HINTS = {
     "needs_reauth": "access expired: run `/impact connect {source}`",
@@ -67,8 +65,8 @@ def connect(
     credentials = {**credentials, **renewed}
     vault = runtime.require_vault()
     with session_scope(runtime.engine) as session:
-        ensure_team(session, team_id)
-        row = get_or_create_connection(
+        teams.ensure(session, team_id)
+        connection_id = ensure_connection(
             session,
             team_id,
             source,
@@ -76,8 +74,5 @@ def connect(
             platform=connector.platform,
             display_name=account.display_name,
         )
-        row.credentials_enc = vault.encrypt(credentials)
-        row.display_name = account.display_name
-        row.health, row.health_detail, row.health_notified_at = "new", None, None
-        session.flush()
-        return ConnectionInfo(row.id or 0, source, row.display_name, row.health, None)
+        save_credentials(session, connection_id, vault.encrypt(credentials), account.display_name)
+        return ConnectionInfo(connection_id, source, account.display_name, "new", None)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
-
 from bot.core.model import DateRange
-from storage.db import session_scope
+from storage.db import Engine, session_scope
 from storage.weekly import data_span
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.engine import Engine
-
 from integrations import demo
 from storage import teams
-from storage.connections import mark_synced
-from storage.db import session_scope
-from storage.metrics import ensure_team, get_or_create_connection, upsert_points, upsert_posts
+from storage.connections import ensure_connection, mark_synced
+from storage.db import Engine, session_scope
+from storage.metrics import store_points, store_posts
 
 TEAM_ID = "T0DEMO"
 CHANNEL_ID = "C0DEMO"
@@ -35,10 +33,10 @@ def load_demo(engine: Engine, today: date, seed: int = 7) -> DemoInfo:
     data = demo.generate(today, seed)
     points = posts = 0
     with session_scope(engine) as session:
-        ensure_team(session, TEAM_ID, TEAM_NAME, TIMEZONE)
+        teams.ensure(session, TEAM_ID, TEAM_NAME, TIMEZONE)
         teams.forget_data(session, TEAM_ID)
         for account in data.accounts:
-            connection = get_or_create_connection(
+            connection_id = ensure_connection(
                 session,
                 TEAM_ID,
                 account.source,
@@ -46,7 +44,7 @@ def load_demo(engine: Engine, today: date, seed: int = 7) -> DemoInfo:
                 platform=account.platform,
                 display_name=account.display_name,
             )
-            mark_synced(connection)
-            points += upsert_points(session, connection, data.points.get(account.external_id, []))
-            posts += upsert_posts(session, connection, data.posts.get(account.external_id, []))
+            mark_synced(session, connection_id)
+            points += store_points(session, connection_id, data.points.get(account.external_id, []))
+            posts += store_posts(session, connection_id, data.posts.get(account.external_id, []))
     return DemoInfo(TEAM_ID, CHANNEL_ID, data.start, data.end, points, posts, len(data.accounts))

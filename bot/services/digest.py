@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
-
 from bot.core.digest import SERIES_WEEKS, ApartMoney, ConnectionLine, Digest, compose_digest
 from bot.core.insights import Thresholds
 from bot.core.model import ConnectionState, DateRange
@@ -20,7 +17,7 @@ from bot.services.goals import goal_line
 from storage import goals as goal_store
 from storage import teams
 from storage.connections import connection_states
-from storage.db import session_scope
+from storage.db import Engine, Session, session_scope
 from storage.metrics import custom_kinds
 from storage.posts import posts_published
 from storage.weekly import Apart, apart_money, apart_totals, daily_totals

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy.engine import Engine
-
 from bot.core import catalogue, csvrows
-from bot.core.model import DateRange
-from storage.db import session_scope
-from storage.exports import point_rows, post_rows, team_connections
+from bot.core.model import ConnectionState, DateRange
+from storage.connections import connection_states
+from storage.db import Engine, session_scope
+from storage.exports import point_rows, post_rows
 from storage.metrics import custom_kinds
-from storage.tables import Connection
 
 METRICS_HEADER = [*csvrows.METRIC_COLUMNS, "kind"]
 POSTS_HEADER = list(csvrows.POST_COLUMNS)
 
 
-def account_names(connections: list[Connection]) -> dict[int, str]:
+def account_names(connections: list[ConnectionState]) -> dict[int, str]:
     """Connection id -> a name unique among the team's connections, ignoring case."""
     names: dict[int, str] = {}
     taken: set[str] = set()
@@ -34,7 +32,7 @@ def account_names(connections: list[Connection]) -> dict[int, str]:
         while name.casefold() in taken:
             name = f"{name} #{c.id}"
         taken.add(name.casefold())
-        names[c.id or 0] = name
+        names[c.id] = name
     return names
 
 
@@ -43,7 +41,7 @@ def export_metrics(engine: Engine, team_id: str, days: DateRange | None) -> Iter
     metrics leave `kind` empty; other names carry the kind the team declared (`outcome` for
     names a webhook brought without one)."""
     with session_scope(engine) as session:
-        names = account_names(team_connections(session, team_id))
+        names = account_names(connection_states(session, team_id))
         declared = custom_kinds(session, team_id)
         yield METRICS_HEADER
         for day, connection_id, metric, platform, value in point_rows(session, team_id, days):
@@ -56,7 +54,7 @@ def export_metrics(engine: Engine, team_id: str, days: DateRange | None) -> Iter
 def export_posts(engine: Engine, team_id: str, days: DateRange | None) -> Iterator[list[str]]:
     """The header, then one row per stored post published inside `days` (when given)."""
     with session_scope(engine) as session:
-        names = account_names(team_connections(session, team_id))
+        names = account_names(connection_states(session, team_id))
         yield POSTS_HEADER
         for connection_id, post in post_rows(session, team_id, days):
             yield csvrows.post_fields(names[connection_id], post)

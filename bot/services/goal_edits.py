@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.engine import Engine
-
 from bot.core.digest import GoalLine
 from bot.core.goals import Refusal, parse_goal
 from bot.services.goals import GoalAdded, goal_line, measure_baseline
 from storage import goals as goal_store
-from storage.db import session_scope
+from storage.db import Engine, session_scope
 
 
 def goal_source(engine: Engine, team_id: str, goal_id: int) -> tuple[str, str] | None:
@@ -42,10 +40,7 @@ def edit_goal(
         if goal is None:
             return None
         baseline = measure_baseline(session, team_id, parsed, goal.start_date)
-        goal_store.set_spec(goal, parsed, baseline, text)
-        if not goal.channel_id:
-            goal.channel_id = channel_id
-        session.flush()
+        goal = goal_store.set_spec(session, goal, parsed, baseline, text, channel_id)
         return GoalAdded(goal_id, parsed, baseline, goal_line(session, goal, today))
 
 

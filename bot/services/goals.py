@@ -8,13 +8,9 @@ baseline, never one divided by four.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from bot.core import catalogue
 from bot.core.digest import GoalLine
@@ -36,9 +32,10 @@ from bot.core.periods import last_complete_week
 from bot.core.progress import NO_DATA, Evaluation, evaluate, no_data_hint
 from integrations.registry import CONNECTORS, provides
 from storage import goals as goal_store
-from storage.db import session_scope
-from storage.metrics import custom_kinds, ensure_team
-from storage.tables import Goal, Team
+from storage import teams
+from storage.db import Engine, Session, session_scope
+from storage.goals import StoredGoal
+from storage.metrics import custom_kinds
 from storage.weekly import apart_money, latest_level, metric_sum
 
 WINDOW_WEEKS = 4
@@ -193,15 +190,14 @@ def _missing_metric(
 
 
 def _currency(session: Session, team_id: str) -> str:
-    team = session.get(Team, team_id)
-    settings = json.loads(team.settings_json) if team and team.settings_json else {}
+    settings = teams.team_settings(session, team_id)
     found = settings.get("currency") if isinstance(settings, dict) else None
     code = normalise_currency(str(found)) if found else None
     return code or DEFAULT_CURRENCY
 
 
-def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
-    spec = goal_store.spec_of(goal)
+def goal_line(session: Session, goal: StoredGoal, today: date) -> GoalLine:
+    spec = goal.spec
     current = measure_current(session, goal.team_id, spec, goal.start_date, today)
     evaluation = evaluate(
         kind=spec.kind,
@@ -216,7 +212,7 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
     )
     hint = _hint(session, goal, spec, evaluation, today) if evaluation.status == NO_DATA else None
     return GoalLine(
-        goal.id or 0,
+        goal.id,
         spec,
         evaluation,
         goal.owner_user_id,
@@ -225,7 +221,9 @@ def goal_line(session: Session, goal: Goal, today: date) -> GoalLine:
     )
 
 
-def _hint(session: Session, goal: Goal, spec: GoalSpec, evaluation: Evaluation, today: date) -> str:
+def _hint(
+    session: Session, goal: StoredGoal, spec: GoalSpec, evaluation: Evaluation, today: date
+) -> str:
     if evaluation.current is not None:  # data now, but none before the goal to compare with
         return (
             f"no {metric_label(spec.metric)} in the 4 weeks before the goal was set, "
@@ -241,13 +239,11 @@ def _hint(session: Session, goal: Goal, spec: GoalSpec, evaluation: Evaluation, 
     )
 
 
-def _same_goal(session: Session, team_id: str, channel_id: str, spec: GoalSpec) -> Goal | None:
+def _same_goal(
+    session: Session, team_id: str, channel_id: str, spec: GoalSpec
+) -> StoredGoal | None:
     return next(
-        (
-            g
-            for g in goal_store.active_goals(session, team_id, channel_id)
-            if goal_store.spec_of(g) == spec
-        ),
+        (g for g in goal_store.active_goals(session, team_id, channel_id) if g.spec == spec),
         None,
     )
 
@@ -294,11 +290,11 @@ def add_goal(
         existing = goal_store.find_by_source(session, team_id, source_ts) if source_ts else None
         if existing is not None:
             line = goal_line(session, existing, today)
-            return GoalAdded(existing.id or 0, line.spec, existing.baseline, line)
+            return GoalAdded(existing.id, line.spec, existing.baseline, line)
         parsed = _checked(session, team_id, channel_id, text, today)
         if isinstance(parsed, Refusal):
             return parsed
-        ensure_team(session, team_id)
+        teams.ensure(session, team_id)
         baseline = measure_baseline(session, team_id, parsed, today)
         goal = goal_store.add_goal(
             session,
@@ -312,7 +308,7 @@ def add_goal(
             source_ts=source_ts,
         )
         line = goal_line(session, goal, today)
-        return GoalAdded(goal.id or 0, parsed, baseline, line)
+        return GoalAdded(goal.id, parsed, baseline, line)
 
 
 def list_goals(

@@ -13,31 +13,25 @@ import csv
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from bot.core import catalogue, csvrows
 from bot.core.catalogue import Kind
 from bot.core.csvrows import MetricRow, PostRow, RowError
 from bot.core.errors import UsageError
 from bot.core.wording import plural
-from storage.db import session_scope
+from storage import connections, teams
+from storage.db import Engine, Session, session_scope
 from storage.metrics import (
-    connection_ids,
     count_points,
     count_posts,
     custom_kinds,
     declare_metrics,
-    ensure_team,
-    get_or_create_connection,
+    store_posts,
     upsert_point_tuples,
-    upsert_posts,
 )
-from storage.tables import Connection, utcnow
 
 SOURCE = "csv"
 MAX_REPORTED = 200
@@ -103,14 +97,14 @@ def import_csv(
         report = ImportReport(kind, note=note)
         try:
             with session_scope(engine) as session:
-                ensure_team(session, team_id)
+                teams.ensure(session, team_id)
                 if kind == "metrics":
                     accounts = _import_metrics(session, team_id, reader, report)
                 else:
                     accounts = _import_posts(session, team_id, reader, report)
                 if not report.ok:
                     raise _Abort
-                accounts.mark_imported(now or utcnow())
+                accounts.mark_imported(now or datetime.now(UTC))
         except _Abort:
             report.new = report.changed = 0
         except csv.Error as err:  # rolled back: the file is not CSV past some line
@@ -187,9 +181,9 @@ class _Accounts:
 
     def __init__(self, session: Session, team_id: str) -> None:
         self.session, self.team_id = session, team_id
-        self.by_key: dict[str, Connection] = {}
+        self.by_key: dict[str, int] = {}  # connection ids
         self.platform: dict[str, str] = {}
-        self._stored: dict[str, Connection] | None = None
+        self._stored: dict[str, int] | None = None
 
     @staticmethod
     def key(account: str) -> str:
@@ -206,13 +200,14 @@ class _Accounts:
             )
         return None
 
-    def get(self, account: str) -> Connection:
+    def get(self, account: str) -> int:
+        """The id of the account's connection (found or created)."""
         key = self.key(account)
-        connection = self.by_key.get(key)
-        if connection is None:
-            connection = self._stored_match(account)
-            if connection is None:
-                connection = get_or_create_connection(
+        connection_id = self.by_key.get(key)
+        if connection_id is None:
+            connection_id = self._stored_match(account)
+            if connection_id is None:
+                connection_id = connections.ensure_connection(
                     self.session,
                     self.team_id,
                     SOURCE,
@@ -220,25 +215,23 @@ class _Accounts:
                     platform=self.platform.get(key),
                     display_name=account,
                 )
-            self.by_key[key] = connection
-        if connection.platform is None and key in self.platform:
-            connection.platform = self.platform[key]
-        return connection
+            self.by_key[key] = connection_id
+        if key in self.platform:
+            connections.give_platform(self.session, connection_id, self.platform[key])
+        return connection_id
 
-    def _stored_match(self, account: str) -> Connection | None:
+    def _stored_match(self, account: str) -> int | None:
         if self._stored is None:
-            self._stored = connection_ids(self.session, self.team_id, SOURCE)
+            stored = connections.accounts_of(self.session, self.team_id, SOURCE)
+            self._stored = {name: c.id for name, c in stored.items()}
         if account in self._stored:
             return self._stored[account]
         matches = [c for name, c in self._stored.items() if self.key(name) == self.key(account)]
-        return min(matches, key=lambda c: c.id or 0) if matches else None
+        return min(matches) if matches else None
 
     def mark_imported(self, when: datetime) -> None:
         """Record the import time on every connection the file wrote to: their freshness."""
-        for connection in self.by_key.values():
-            connection.last_sync_at = when
-            if connection.health == "new":
-                connection.health = "ok"
+        connections.mark_imported(self.session, list(self.by_key.values()), when)
 
 
 def _import_metrics(session: Session, team_id: str, reader: Any, report: ImportReport) -> _Accounts:
@@ -313,7 +306,7 @@ def _checked_points(
             raw = _combo_key(fields)
             combo = combos.get(raw)
             if combo is None:
-                connection_id = accounts.get(row.account).id or 0
+                connection_id = accounts.get(row.account)
                 point = (connection_id, row.metric, row.platform)
                 combo = points_of.get(point)
                 if combo is None:
@@ -426,7 +419,7 @@ def _import_posts(session: Session, team_id: str, reader: Any, report: ImportRep
         return accounts
     affected = 0
     for posts in rows.values():
-        affected += upsert_posts(
+        affected += store_posts(
             session, accounts.get(posts[0].account), [p.post for p in posts], count_changes=True
         )
     report.new = count_posts(session, team_id) - before

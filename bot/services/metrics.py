@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.engine import Engine
-
 from bot.core import catalogue
 from bot.core.model import DateRange
 from bot.core.periods import period_ranges
 from bot.core.replies import MetricRow, MetricsReport
-from storage.db import session_scope
+from storage.db import Engine, session_scope
 from storage.metrics import custom_kinds
 from storage.weekly import apart_money, daily_totals, totals_of_two_ranges
 

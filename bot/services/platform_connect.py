@@ -17,12 +17,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from sqlalchemy import delete
-from sqlmodel import select
 
 from bot.bootstrap import Runtime
 from bot.core.connect_links import (
@@ -50,7 +47,7 @@ from integrations.platform_login import (
 )
 from integrations.registry import DEFAULT_BASE_URLS
 from storage.db import session_scope
-from storage.tables import OAuthState, utcnow
+from storage.oauth_states import LoginState, add_state, take_state
 
 from .connections import connect
 
@@ -106,7 +103,7 @@ def start_login(
     verifier = secrets.token_urlsafe(48) if login_of(source).pkce else ""
     state = _issue_state(
         runtime,
-        OAuthState(
+        LoginState(
             purpose=source,
             team_id=team_id,
             user_id=user_id,
@@ -125,43 +122,27 @@ def start_login(
     )
 
 
-def _issue_state(runtime: Runtime, where: OAuthState, payload: dict[str, Any] | None = None) -> str:
+def _issue_state(runtime: Runtime, where: LoginState, payload: dict[str, Any] | None = None) -> str:
     """A fresh state for the login `where` describes (source, team, user, channel,
     response_url), holding `payload` encrypted; expired states are swept on the way."""
     state = secrets.token_urlsafe(24)
+    sealed = runtime.require_vault().encrypt(payload) if payload else None
+    now = datetime.now(UTC)
+    login = replace(where, payload_enc=sealed, expires_at=now + STATE_LIFETIME)
     with session_scope(runtime.engine) as session:
-        # logins abandoned halfway leave their states behind
-        session.execute(delete(OAuthState).where(OAuthState.expires_at < utcnow()))
-        session.add(
-            OAuthState(
-                state=state,
-                purpose=where.purpose,
-                team_id=where.team_id,
-                user_id=where.user_id,
-                channel_id=where.channel_id,
-                response_url=where.response_url,
-                payload_enc=runtime.require_vault().encrypt(payload) if payload else None,
-                expires_at=utcnow() + STATE_LIFETIME,
-            )
-        )
+        add_state(session, state, login, now)
     return state
 
 
-def _take_state(runtime: Runtime, source: str, state: str) -> OAuthState | None:
-    """The state's row, deleted in the same transaction: only one request can take it."""
+def _take_state(runtime: Runtime, source: str, state: str) -> LoginState | None:
+    """The state's login, deleted in the same transaction: only one request can take it."""
     if not state:
         return None
     with session_scope(runtime.engine) as session:
-        row = session.exec(
-            select(OAuthState).where(OAuthState.state == state, OAuthState.purpose == source)
-        ).first()
-        if row is None:
-            return None
-        taken = session.execute(delete(OAuthState).where(OAuthState.state == state))
-        if not taken.rowcount:  # type: ignore[attr-defined]
-            return None  # another request took it first
-        session.expunge(row)
-        return row if row.expires_at > utcnow() else None  # an expired one is gone too
+        login = take_state(session, state, source)
+    if login is None or login.expires_at is None:
+        return None
+    return login if login.expires_at > datetime.now(UTC) else None  # an expired one is gone too
 
 
 def _no_login(source: str) -> Page:
@@ -189,7 +170,7 @@ def _expired(source: str) -> Page:
     )
 
 
-def _tell_slack(tell: Tell, row: OAuthState, text: str) -> None:
+def _tell_slack(tell: Tell, row: LoginState, text: str) -> None:
     if row.response_url:
         tell(row.response_url, text)
 
@@ -271,7 +252,7 @@ def finish_login(runtime: Runtime, source: str, params: dict[str, str], tell: Te
     return _offer_choice(runtime, source, row, accounts)
 
 
-def _offer_choice(runtime: Runtime, source: str, row: OAuthState, accounts: list[Account]) -> Page:
+def _offer_choice(runtime: Runtime, source: str, row: LoginState, accounts: list[Account]) -> Page:
     state = _issue_state(runtime, row, {"accounts": [a.to_json() for a in accounts]})
     return Page(200, render_chooser(source, state, accounts))
 
@@ -294,7 +275,7 @@ def choose_account(runtime: Runtime, source: str, form: dict[str, str], tell: Te
     return _connect(runtime, source, row, picked, tell)
 
 
-def _connect(runtime: Runtime, source: str, row: OAuthState, account: Account, tell: Tell) -> Page:
+def _connect(runtime: Runtime, source: str, row: LoginState, account: Account, tell: Tell) -> Page:
     name = SOURCE_NAMES[source]
     try:
         info = connect(runtime, row.team_id or "", source, account.credentials)

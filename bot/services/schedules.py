@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
-
 from bot.core.errors import UsageError
 from bot.core.periods import zone
 from bot.core.schedule import ScheduleInfo
 from storage import schedules
-from storage.db import session_scope
+from storage.db import Engine, session_scope
 
 __all__ = ["ScheduleInfo", "clear_schedule", "get_schedule", "list_schedules", "set_schedule"]
 

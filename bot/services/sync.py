@@ -8,14 +8,10 @@ connection `needs_reauth` (its data stays); other errors mark it `failing` with 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-
-from sqlalchemy import update
-from sqlmodel import select
+from datetime import UTC, date, datetime, timedelta
 
 from bot.bootstrap import Runtime
 from bot.core.model import Credentials, DateRange
@@ -30,10 +26,10 @@ from integrations.base import (
 )
 from integrations.registry import DEFAULT_BASE_URLS, connector_for
 from integrations.tokens import Renewed
+from storage import connections, syncs
 from storage.crypto import CredentialError
 from storage.db import session_scope
-from storage.metrics import upsert_points, upsert_posts
-from storage.tables import Connection, Team, utcnow
+from storage.metrics import store_posts
 
 log = logging.getLogger(__name__)
 FIRST_SYNC_DAYS = 90
@@ -96,11 +92,11 @@ def sync_connection(
     it raises BudgetExhausted, which this lets through with the chunks done kept and the
     connection's health untouched, for the caller to sync it again later."""
     with session_scope(runtime.engine) as session:
-        connection = session.get(Connection, connection_id)
-        if connection is None:
-            raise KeyError(f"no connection {connection_id}")
-        source, name, cursor = connection.source, connection.display_name, connection.sync_cursor
-        sealed, account = connection.credentials_enc, connection.external_id
+        target = syncs.sync_target(session, connection_id)
+    if target is None:
+        raise KeyError(f"no connection {connection_id}")
+    source, name, cursor = target.source, target.display_name, target.sync_cursor
+    sealed, account = target.credentials_enc, target.external_id
     report = SyncReport(connection_id, source, name, "ok")
     vault = runtime.require_vault()  # no key at all: every connection fails alike, say so once
     try:
@@ -117,9 +113,7 @@ def sync_connection(
         before the sync goes on, in its own transaction: a sync failing later keeps it."""
         stored.update(fields)  # `creds` reads this dict: later chunks send the new token
         with session_scope(runtime.engine) as session:
-            row = session.get(Connection, connection_id)
-            if row is not None:
-                row.credentials_enc = vault.encrypt(stored)
+            syncs.renew_credentials(session, connection_id, vault.encrypt(stored))
         log.info("sync.token_renewed connection=%s source=%s", connection_id, source)
 
     take = take_for(source, account) if take_for else None
@@ -144,20 +138,14 @@ def sync_connection(
             for done, chunk in enumerate(chunks, 1):
                 points = list(connector.metric_points(creds, chunk, warnings))
                 with session_scope(runtime.engine) as session:
-                    row = session.get(Connection, connection_id)
-                    assert row is not None
-                    report.points += upsert_points(session, row, points)
-                    if not row.sync_cursor or chunk.end.isoformat() > row.sync_cursor:
-                        row.sync_cursor = chunk.end.isoformat()
+                    report.points += syncs.store_chunk(session, connection_id, points, chunk.end)
                 if progress:
                     progress(done, len(chunks))
         posts_from = max(start, end - timedelta(days=POSTS_REFRESH_DAYS)) if not since else start
         if posts_from <= end:
             posts = list(connector.posts(creds, DateRange(posts_from, end)))
             with session_scope(runtime.engine) as session:
-                row = session.get(Connection, connection_id)
-                assert row is not None
-                report.posts = upsert_posts(session, row, posts)
+                report.posts = store_posts(session, connection_id, posts)
     except BudgetExhausted:
         log.info("sync.deferred connection=%s source=%s: budget spent", connection_id, source)
         raise
@@ -189,7 +177,11 @@ def sync_connection(
         _agree_currency(runtime, connection_id, source, currency, warnings)
     report.warnings = warnings.messages
     _mark(
-        runtime, connection_id, "ok", "; ".join(warnings.messages) or None, synced=now or utcnow()
+        runtime,
+        connection_id,
+        "ok",
+        "; ".join(warnings.messages) or None,
+        synced=now or datetime.now(UTC),
     )
     log.info(
         "sync.finished connection=%s source=%s points=%s posts=%s",
@@ -207,22 +199,13 @@ def _agree_currency(
     """Set the team's currency from a money source's when it has none; when it has another,
     say so (logged, and in the connection's health detail): nothing is converted."""
     with session_scope(runtime.engine) as session:
-        row = session.get(Connection, connection_id)
-        team = session.get(Team, row.team_id) if row else None
-        if team is None:
-            return
-        row.currency = currency.upper()  # the digest keeps another currency's money apart
-        stored = json.loads(team.settings_json or "{}")
-        if not isinstance(stored, dict):
-            return
-        if not stored.get("currency"):
-            team.settings_json = json.dumps({**stored, "currency": currency})
-        elif str(stored["currency"]).upper() != currency.upper():
-            log.warning("sync.currency_mismatch connection=%s source=%s", connection_id, source)
-            warnings.add(
-                f"{source} reports amounts in {currency}, the team's currency is "
-                f"{stored['currency']}: they are not converted, and the digest shows them apart."
-            )
+        other = syncs.adopt_currency(session, connection_id, currency)
+    if other is not None:
+        log.warning("sync.currency_mismatch connection=%s source=%s", connection_id, source)
+        warnings.add(
+            f"{source} reports amounts in {currency}, the team's currency is "
+            f"{other}: they are not converted, and the digest shows them apart."
+        )
 
 
 def _mark(
@@ -233,14 +216,7 @@ def _mark(
     synced: datetime | None = None,
 ) -> None:
     with session_scope(runtime.engine) as session:
-        row = session.get(Connection, connection_id)
-        if row is None:
-            return
-        if row.health != health:
-            row.health_notified_at = None  # a new state: tell the team once more
-        row.health, row.health_detail = health, detail
-        if synced is not None:
-            row.last_sync_at = synced
+        connections.set_health(session, connection_id, health, detail, synced)
 
 
 def sync_team(
@@ -254,12 +230,7 @@ def sync_team(
 ) -> list[SyncReport]:
     """Sync the team's connections (of one source when given) that have credentials."""
     with session_scope(runtime.engine) as session:
-        query = select(Connection).where(
-            Connection.team_id == team_id, Connection.credentials_enc.is_not(None)
-        )  # type: ignore[union-attr]
-        if source:
-            query = query.where(Connection.source == source)
-        ids = [c.id for c in session.exec(query.order_by(Connection.id)) if c.id is not None]
+        ids = syncs.synced_ids(session, team_id, source)
     return [
         sync_connection(runtime, cid, today=today, since=since, progress=progress) for cid in ids
     ]
@@ -278,23 +249,13 @@ def claim_due_syncs(runtime: Runtime, now: datetime) -> list[int]:
     Connections that need a new token are paused until someone reconnects them."""
     claimed = []
     with session_scope(runtime.engine) as session:
-        rows = session.exec(
-            select(Connection).where(
-                Connection.credentials_enc.is_not(None),  # type: ignore[union-attr]
-                Connection.health != "needs_reauth",
-            )
-        ).all()
-        candidates = [(c.id, c.last_sync_at) for c in rows if c.id is not None]
+        candidates = syncs.lease_candidates(session)
     for connection_id, last in candidates:
         if last is not None and now - last < sync_interval(runtime.settings, connection_id):
             continue
-        table = Connection.__table__
-        condition = table.c.last_sync_at.is_(None) if last is None else table.c.last_sync_at == last
         with session_scope(runtime.engine) as session:
-            won = session.execute(
-                update(table).where(table.c.id == connection_id, condition).values(last_sync_at=now)
-            ).rowcount
-        if won == 1:
+            won = syncs.take_lease(session, connection_id, last, now)
+        if won:
             claimed.append(connection_id)
     return claimed
 
@@ -303,24 +264,10 @@ def unannounced_failures(runtime: Runtime) -> list[tuple[int, str, str, str, str
     """(connection id, team, source, name, hint) of connections needing a new token that the
     team has not been told about yet."""
     with session_scope(runtime.engine) as session:
-        rows = session.exec(
-            select(Connection).where(
-                Connection.health == "needs_reauth",
-                Connection.health_notified_at.is_(None),  # type: ignore[union-attr]
-            )
-        ).all()
-        return [(c.id or 0, c.team_id, c.source, c.display_name, c.health_detail) for c in rows]
+        return connections.unannounced_failures(session)
 
 
 def mark_announced(runtime: Runtime, connection_id: int, now: datetime) -> bool:
     """True for the one instance that gets to tell the team (compare-and-set)."""
-    table = Connection.__table__
     with session_scope(runtime.engine) as session:
-        return (
-            session.execute(
-                update(table)
-                .where(table.c.id == connection_id, table.c.health_notified_at.is_(None))
-                .values(health_notified_at=now)
-            ).rowcount
-            == 1
-        )
+        return connections.claim_announcement(session, connection_id, now)

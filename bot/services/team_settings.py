@@ -10,16 +10,14 @@ import json
 from functools import cache
 
 import holidays
-from sqlalchemy.engine import Engine
 
 from bot.core.commands import TeamSettings
 from bot.core.errors import UsageError
 from bot.core.insights import DEFAULT_THRESHOLDS
 from bot.core.money import DEFAULT_CURRENCY
 from bot.core.replies import SettingsView
-from storage.db import session_scope
-from storage.metrics import ensure_team
-from storage.tables import Team
+from storage import teams
+from storage.db import Engine, session_scope
 
 #: Codes `holidays` accepts that are not ISO 3166 alpha-2, with the ISO one.
 NOT_ISO = {"UK": "GB"}
@@ -67,9 +65,9 @@ def _view(stored: dict[str, object]) -> SettingsView:
     )
 
 
-def _stored(team: Team | None) -> dict[str, object]:
+def _stored(settings_json: str | None) -> dict[str, object]:
     try:
-        values = json.loads(team.settings_json) if team else {}
+        values = json.loads(settings_json) if settings_json is not None else {}
     except ValueError:
         values = {}
     return values if isinstance(values, dict) else {}
@@ -77,7 +75,7 @@ def _stored(team: Team | None) -> dict[str, object]:
 
 def get_settings(engine: Engine, team_id: str) -> SettingsView:
     with session_scope(engine) as session:
-        return _view(_stored(session.get(Team, team_id)))
+        return _view(_stored(teams.settings_json(session, team_id)))
 
 
 def update_settings(engine: Engine, team_id: str, request: TeamSettings) -> SettingsView:
@@ -87,9 +85,7 @@ def update_settings(engine: Engine, team_id: str, request: TeamSettings) -> Sett
     if request.country is not None:
         check_country(request.country)
     with session_scope(engine) as session:
-        team = session.get(
-            Team, team_id, with_for_update=True, populate_existing=True
-        ) or ensure_team(session, team_id)
-        values = {**_stored(team), **request.changes}
-        team.settings_json = json.dumps(values, sort_keys=True)
+        stored = teams.lock_settings_json(session, team_id)
+        values = {**_stored(stored), **request.changes}
+        teams.save_settings_json(session, team_id, json.dumps(values, sort_keys=True))
         return _view(values)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.engine import Engine
-
 from bot.bootstrap import Runtime
 from bot.core.periods import local_date
 from storage import installations, teams
-from storage.db import session_scope
-from storage.tables import utcnow
+from storage.db import Engine, session_scope
 
 EVENT_MEMORY = timedelta(days=2)
 
@@ -61,5 +58,5 @@ def mark_event_processed(engine: Engine, event_id: str, team_id: str | None) -> 
     if not fresh:
         return False
     with session_scope(engine) as session:
-        teams.forget_events_before(session, utcnow() - EVENT_MEMORY)
+        teams.forget_events_before(session, datetime.now(UTC) - EVENT_MEMORY)
     return True

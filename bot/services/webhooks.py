@@ -21,17 +21,17 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.bootstrap import Runtime
 from bot.core import catalogue
 from bot.core.catalogue import Kind
 from bot.core.csvrows import metric_name
 from bot.core.errors import UsageError
 from bot.signing import fresh, same_signature
+from storage import teams
+from storage.connections import accounts_of, ensure_connection
 from storage.db import session_scope
-from storage.feeds import FeedEvent, add_feed, feed_by_slug, store_event
-from storage.metrics import connection_ids, custom_kinds, ensure_team, get_or_create_connection
+from storage.feeds import DuplicateEvent, FeedEvent, add_feed, feed_by_slug, store_event
+from storage.metrics import custom_kinds
 
 MAX_SKEW_SECONDS = 300
 #: Display name of a feed's connection: this and the name it was created with.
@@ -49,8 +49,8 @@ def create_feed(runtime: Runtime, team_id: str, name: str) -> tuple[str, str]:
     secret = secrets.token_urlsafe(32)
     vault = runtime.require_vault()
     with session_scope(runtime.engine) as session:
-        ensure_team(session, team_id)
-        for existing in connection_ids(session, team_id, "webhook").values():
+        teams.ensure(session, team_id)
+        for existing in accounts_of(session, team_id, "webhook").values():
             if existing.display_name.casefold() == f"{FEED_PREFIX}{name}".casefold():
                 raise UsageError(
                     f"team {team_id} already has a feed named {existing.display_name[len(FEED_PREFIX) :]!r}"
@@ -58,10 +58,10 @@ def create_feed(runtime: Runtime, team_id: str, name: str) -> tuple[str, str]:
                     "Send its events there with the secret shown when it was created, or "
                     "give the new feed another name.",
                 )
-        connection = get_or_create_connection(
+        connection_id = ensure_connection(
             session, team_id, "webhook", slug, platform=None, display_name=f"{FEED_PREFIX}{name}"
         )
-        add_feed(session, slug, team_id, connection, vault.encrypt_text(secret))
+        add_feed(session, slug, team_id, connection_id, vault.encrypt_text(secret))
     return slug, secret
 
 
@@ -100,7 +100,7 @@ def handle_outcome_webhook(
                     event["id"], event["metric"], event["platform"], event["day"], event["value"]
                 ),
             )
-    except IntegrityError:
+    except DuplicateEvent:
         return 200, {"ok": True, "duplicate": True}
     return 200, {"ok": True}
 
