@@ -169,12 +169,12 @@ class DigestScheduler:
         now = now or datetime.now(UTC)
         at = now.isoformat()
         sent = 0
-        for job in self.due_digests(now):
-            # marked queued first: the next minute's tick, here or in another scheduler,
-            # does not send it again while it waits behind a long queue
-            if runs.mark_queued(self.runtime.engine, job.team_id, job.channel_id, job.week, now):
-                self.jobs.post_digest.send(job.team_id, job.channel_id, job.week, job.late, at)
-                sent += 1
+        jobs = {(j.team_id, j.channel_id, j.week): j for j in self.due_digests(now)}
+        # marked queued first: the next minute's tick, here or in another scheduler, does
+        # not send it again while it waits behind a long queue
+        for key in runs.mark_queued_many(self.runtime.engine, list(jobs), now):
+            self.jobs.post_digest.send(*key, jobs[key].late, at)
+            sent += 1
         for connection_id in claim_due_syncs(self.runtime, now):
             self.jobs.sync_connection.send(connection_id, at)
             sent += 1

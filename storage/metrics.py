@@ -45,7 +45,8 @@ def batched(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield chunk
 
 
-def _insert(session: Session, table: Any) -> Any:
+def insert_statement(session: Session, table: Any) -> Any:
+    """The dialect's INSERT (with ON CONFLICT) for `table`."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table)
@@ -65,7 +66,7 @@ def insert_if_absent(session: Session, row: SQLModel, keys: tuple[str, ...]) -> 
         if getattr(row, column.name, None) is not None
     }
     statement = (
-        _insert(session, table)
+        insert_statement(session, table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=keys)
         # a row comes back only when inserted (rowcount is not reliable on every driver)
@@ -180,7 +181,7 @@ def upsert_point_rows(
         )
         return upsert_point_tuples(session, tuples, count_changes=count_changes)
     table = MetricPointRow.__table__
-    insert = _insert(session, table)
+    insert = insert_statement(session, table)
     statement = insert.on_conflict_do_update(
         index_elements=["team_id", "day", "connection_id", "metric", "platform"],
         set_={"value": insert.excluded.value},
@@ -264,7 +265,7 @@ def upsert_posts(
     """Insert or update posts of one connection on (connection, external id)."""
     assert connection.id is not None, "flush the connection first"
     table = PostRow.__table__
-    insert = _insert(session, table)
+    insert = insert_statement(session, table)
     changed = or_(*(table.c[f].is_distinct_from(insert.excluded[f]) for f in _POST_FIELDS))
     statement = insert.on_conflict_do_update(
         index_elements=["connection_id", "external_id"],
@@ -316,7 +317,7 @@ def declare_metrics(session: Session, team_id: str, kinds: dict[str, Kind]) -> N
     if not kinds:
         return
     table = CustomMetric.__table__
-    insert = _insert(session, table)
+    insert = insert_statement(session, table)
     statement = insert.on_conflict_do_update(
         index_elements=["team_id", "name"],
         set_={"kind": insert.excluded.kind},

@@ -13,11 +13,13 @@ from datetime import datetime
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
-from storage.metrics import insert_if_absent
+from storage.metrics import batched, insert_if_absent, insert_statement
 from storage.tables import DigestRun
 
 CLAIMED, RETRYING, POSTED, FAILED, SKIPPED = "claimed", "retrying", "posted", "failed", "skipped"
 QUEUED = "queued"
+#: runs queued per INSERT (6 values each: well under SQLite's 32,766 bound parameters)
+QUEUE_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,35 @@ def claim_new(
 def queue_new(session: Session, team_id: str, channel_id: str, week: str, now: datetime) -> bool:
     """Insert the run QUEUED at `now` (no attempt yet): True when this call inserted it."""
     return _insert(session, team_id, channel_id, week, QUEUED, now)
+
+
+def queue_new_many(
+    session: Session, keys: list[tuple[str, str, str]], now: datetime
+) -> set[tuple[str, str, str]]:
+    """`queue_new` for many (team, channel, week) keys in one statement: the keys this
+    call inserted (a run already there, queued by another clock or claimed, is not)."""
+    table = DigestRun.__table__  # type: ignore[attr-defined]
+    inserted: set[tuple[str, str, str]] = set()
+    for chunk in batched(keys, QUEUE_BATCH):
+        rows = [
+            {
+                "team_id": team_id,
+                "channel_id": channel_id,
+                "week": week,
+                "status": QUEUED,
+                "attempts": 0,
+                "claimed_at": now,
+            }
+            for team_id, channel_id, week in chunk
+        ]
+        statement = (
+            insert_statement(session, table)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "week"])
+            .returning(table.c.team_id, table.c.channel_id, table.c.week)
+        )
+        inserted.update((r.team_id, r.channel_id, r.week) for r in session.execute(statement))
+    return inserted
 
 
 def run_of(session: Session, team_id: str, channel_id: str, week: str) -> Run | None:

@@ -67,6 +67,32 @@ def test_a_digest_waiting_in_a_long_queue_is_not_sent_again_every_minute(world, 
     assert the_run(runtime.engine).status == "posted"
 
 
+def test_a_minute_with_many_channels_due_sends_each_digest_once_between_two_clocks(
+    world, queues
+):
+    """Monday 09:00 in a big install: 1,201 channels due in the same minute (more than one
+    batch of the clock's queued-mark) are sent once each, however the two clocks tick."""
+    runtime, _slack = world
+    for n in range(1_200):
+        set_schedule(
+            runtime.engine,
+            team_id="T0DEMO",
+            channel_id=f"C{n:05d}",
+            weekday=0,
+            hour=9,
+            minute=0,
+            timezone="Europe/Berlin",
+        )
+    jobs = Jobs(queues.broker(), lambda: WorkContext(runtime))  # no worker: what is queued
+    first = DigestScheduler(runtime, jobs=jobs)
+    second = DigestScheduler(runtime, instance="other", jobs=jobs)
+
+    assert first.enqueue_due(MONDAY_9_BERLIN) == 1_201
+    assert second.enqueue_due(MONDAY_9_BERLIN) == 0
+    assert first.enqueue_due(MONDAY_9_BERLIN + timedelta(minutes=1)) == 0
+    assert waiting(jobs.broker, "digests") == 1_201
+
+
 def test_a_failed_post_is_sent_again_after_its_backoff_and_posted_once(world, queues):
     runtime, slack = world
     slack.route("POST", "/api/chat.postMessage", Reply(500, "down"), times=1)
