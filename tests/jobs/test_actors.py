@@ -67,9 +67,7 @@ def test_a_digest_waiting_in_a_long_queue_is_not_sent_again_every_minute(world, 
     assert the_run(runtime.engine).status == "posted"
 
 
-def test_a_minute_with_many_channels_due_sends_each_digest_once_between_two_clocks(
-    world, queues
-):
+def test_a_minute_with_many_channels_due_sends_each_digest_once_between_two_clocks(world, queues):
     """Monday 09:00 in a big install: 1,201 channels due in the same minute (more than one
     batch of the clock's queued-mark) are sent once each, however the two clocks tick."""
     runtime, _slack = world
