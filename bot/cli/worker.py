@@ -39,6 +39,8 @@ def worker(processes: int, threads: int) -> None:
     if processes == 1:
         run_worker(settings, threads, port)
         return
+    with runtime(settings):
+        pass  # the schema is brought up to date here, once, not raced by every child
     context = multiprocessing.get_context("spawn")
     children = [
         context.Process(

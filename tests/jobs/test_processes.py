@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -96,6 +97,51 @@ def test_the_clock_and_two_worker_processes_post_a_due_digest_once(tmp_path):
             _flush(REDIS_URL)
     assert len(slack.messages("C0DEMO")) == 1
     assert [p.returncode for p in processes] == [0, 0]
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_worker_processes_start_on_a_new_database(tmp_path):
+    """`impact worker --processes 2` as the first command on an empty database: the schema
+    is made once, before the processes start, so none of them fails racing to make it."""
+    redis_or_skip()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMPACT_", "SLACK_"))}
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+            "IMPACT_SECRET_KEY": generate_key(),
+            "IMPACT_BROKER_URL": REDIS_URL,
+        }
+    )
+    worker = subprocess.Popen(
+        [str(IMPACT), "worker", "--processes", "2", "--threads", "1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert worker.stdout is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(worker.stdout), daemon=True)
+    reader.start()
+    try:
+        # a process that failed to start never says it runs (the parent waits on the other)
+        wait_for(lambda: sum("Impact worker running" in line for line in lines) == 2, 90)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(60)
+        reader.join(10)
+    output = "".join(lines)
+    assert worker.returncode == 0, output
+    assert "Traceback" not in output
+    engine = make_engine(env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            assert engine.dialect.has_table(connection, "digest_runs")
+    finally:
+        engine.dispose()
 
 
 def _children(parent: int) -> list[int]:
