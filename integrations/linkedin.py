@@ -111,7 +111,7 @@ class LinkedInConnector(HttpConnector):
     classify = staticmethod(classify)
     fields = (
         ("organization_id", "LinkedIn organization id (the number in the page's admin URL)", False),
-        ("access_token", "Access token (r_organization_social, rw_organization_admin)", True),
+        ("access_token", "Access token (r_organization_admin, r_organization_social)", True),
     )
 
     def headers(self) -> dict[str, str]:
