@@ -9,8 +9,8 @@
     impact_job_wait_seconds{actor}       time from enqueue to a worker taking the job
     impact_job_failures_total{actor}     jobs that raised
     impact_queue_depth{queue}            messages waiting in each queue of the broker
-    impact_sync_lag_seconds{source}      now - the oldest successful sync of the source's
-                                         healthy connections
+    impact_sync_lag_seconds{source}      now - the oldest last success among the source's
+                                         synced connections (failing ones included)
     impact_connections{source,health}    synced connections per source and health
     impact_digest_runs{status}           digest runs per status
     impact_digests_posted_total          digests posted
@@ -197,7 +197,7 @@ class DatabaseFigures(Collector):
         now = self.clock()
         lag = GaugeMetricFamily(
             "impact_sync_lag_seconds",
-            "Seconds since the oldest successful sync among a source's healthy connections.",
+            "Seconds since the oldest last successful sync among a source's connections.",
             labels=["source"],
         )
         connections = GaugeMetricFamily(
@@ -205,10 +205,13 @@ class DatabaseFigures(Collector):
             "Synced connections by source and health.",
             labels=["source", "health"],
         )
+        oldest: dict[str, datetime] = {}
         for row in health:
             connections.add_metric([row.source, row.health], float(row.connections))
-            if row.health == "ok" and row.oldest_sync is not None:
-                lag.add_metric([row.source], max(0.0, (now - row.oldest_sync).total_seconds()))
+            if row.oldest_sync is not None:
+                oldest[row.source] = min(oldest.get(row.source, row.oldest_sync), row.oldest_sync)
+        for source, moment in oldest.items():
+            lag.add_metric([source], max(0.0, (now - moment).total_seconds()))
         yield lag
         yield connections
         by_status = GaugeMetricFamily(

@@ -20,7 +20,7 @@ def _state(c: Connection) -> ConnectionState:
         display_name=c.display_name,
         health=c.health,
         health_detail=c.health_detail,
-        last_sync_at=c.last_sync_at,
+        last_success_at=c.last_success_at,
         created_at=c.created_at,
     )
 
@@ -77,7 +77,7 @@ def mark_synced(session: Session, connection_id: int) -> None:
     assert connection is not None, "ensure_connection first"
     connection.health = "ok"
     connection.health_detail = None
-    connection.last_sync_at = utcnow()
+    connection.last_sync_at = connection.last_success_at = utcnow()
 
 
 def give_platform(session: Session, connection_id: int, platform: str) -> None:
@@ -94,7 +94,7 @@ def mark_imported(session: Session, connection_ids: list[int], when: datetime) -
         connection = session.get(Connection, connection_id)
         if connection is None:
             continue
-        connection.last_sync_at = when
+        connection.last_sync_at = connection.last_success_at = when
         if connection.health == "new":
             connection.health = "ok"
 
@@ -113,8 +113,8 @@ def set_health(
     if row.health != health:
         row.health_notified_at = None  # a new state: tell the team once more
     row.health, row.health_detail = health, detail
-    if synced is not None:
-        row.last_sync_at = synced
+    if synced is not None:  # a sync that finished: its data is fresh as of then
+        row.last_sync_at = row.last_success_at = synced
 
 
 def connection_timezone(session: Session, connection_id: int) -> str:

@@ -100,7 +100,8 @@ def store_event(session: Session, feed: Feed, event: FeedEvent) -> None:
     ).scalar_one()
     connection = session.get(Connection, feed.connection_id)
     assert connection is not None
-    connection.last_sync_at = utcnow()  # the feed's freshness: its last event
+    # the feed's freshness: its last event
+    connection.last_sync_at = connection.last_success_at = utcnow()
     upsert_points(
         session,
         connection,

@@ -16,9 +16,8 @@ from storage.tables import Connection, DigestRun
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
     """The synced connections of one source in one health state. `oldest_sync` is the
-    earliest `last_sync_at` among them: for `ok` connections that is the end of their last
-    successful sync; for the others it is their last attempt (the clock's lease), so only
-    `ok` rows say how stale a source's data is."""
+    earliest last success among them (its creation for a connection that never synced):
+    how stale the source's oldest data is, failing connections included."""
 
     source: str
     health: str
@@ -37,7 +36,12 @@ def source_health(engine: Engine) -> list[SourceHealth]:
     """Connections that the clock syncs (those with credentials), by source and health."""
     table = Connection.__table__
     query = (
-        select(table.c.source, table.c.health, func.count(), func.min(table.c.last_sync_at))
+        select(
+            table.c.source,
+            table.c.health,
+            func.count(),
+            func.min(func.coalesce(table.c.last_success_at, table.c.created_at)),
+        )
         .where(table.c.credentials_enc.is_not(None))
         .group_by(table.c.source, table.c.health)
         .order_by(table.c.source, table.c.health)

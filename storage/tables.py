@@ -62,7 +62,11 @@ class Connection(SQLModel, table=True):
     health_detail: str | None = Field(default=None, sa_column=Column(Text))
     #: Set when the team was told about a failure, so it is told once, not every run.
     health_notified_at: datetime | None = None
+    #: The clock's lease on the next sync and the last attempt (sync, import or event).
     last_sync_at: datetime | None = None
+    #: When its data was last brought up to date: the end of its last successful sync,
+    #: import or event (not moved by a failed attempt, unlike `last_sync_at`).
+    last_success_at: datetime | None = None
     #: Opaque per-source resume point (ISO date of the last complete day, or a cursor).
     sync_cursor: str | None = Field(default=None, max_length=255)
     #: ISO 4217 code of the money this connection reports (Stripe, Shopify, ads), None when

@@ -137,7 +137,8 @@ class ConnectionState:
     """A connected account as the team sees it: its health and when data last arrived.
 
     `health` is `ok`, `needs_reauth`, `failing` or `new`; `health_detail` is what the last
-    failure said; `last_sync_at` is the last sync, import or event (None before any)."""
+    failure said; `last_success_at` is when data last came in: the end of the last sync that
+    finished, import or event (None before any; a failed attempt does not move it)."""
 
     id: int
     source: str
@@ -145,5 +146,5 @@ class ConnectionState:
     display_name: str
     health: str
     health_detail: str | None
-    last_sync_at: datetime | None
+    last_success_at: datetime | None
     created_at: datetime | None

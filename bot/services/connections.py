@@ -40,7 +40,7 @@ def freshness_day(connection: ConnectionState) -> date | None:
     """The day of the connection's latest data: its last sync, import (CSV) or event
     (webhook). CSV connections imported before import times were kept count from the day
     their first import created them."""
-    moment = connection.last_sync_at
+    moment = connection.last_success_at
     if moment is None and connection.source == "csv":
         moment = connection.created_at
     return moment.date() if moment else None

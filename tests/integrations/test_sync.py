@@ -3,14 +3,14 @@ gap and no duplicate, and an expired token marks the connection without losing d
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.bootstrap import Runtime
 from bot.services.connections import connect, list_connections
-from bot.services.sync import source_config, sync_connection, sync_team
+from bot.services.sync import claim_due_syncs, source_config, sync_connection, sync_team
 from bot.settings import Settings
 from storage.crypto import Vault, generate_key
 from storage.db import session_scope
@@ -117,6 +117,24 @@ def test_expired_token_marks_needs_reauth_and_keeps_the_data(world):
     assert points_of(runtime, cid) == kept
     [info] = list_connections(runtime.engine, "T1")
     assert info.health == "needs_reauth" and "/impact connect facebook" in (info.hint or "")
+
+
+def test_a_failing_connection_shows_the_day_of_its_last_data_not_of_its_last_attempt(world):
+    """The clock's lease moves `last_sync_at` at every attempt: a connection failing since
+    Friday must not show "last sync: today" on Monday (nor hide from /metrics' lag)."""
+    runtime, api = world
+    cid = connect(runtime, "T1", "facebook", {"page_id": "1234", "access_token": TOKEN}).id
+    friday = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    assert sync_connection(runtime, cid, today=friday.date(), now=friday).status == "ok"
+    api.reset()
+    api.route("GET", "/v23.0/1234/insights", Reply(500, "down"))
+    monday = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    assert claim_due_syncs(runtime, monday) == [cid]  # the lease: an attempt on Monday
+    report = sync_connection(runtime, cid, today=monday.date(), now=monday, sleep=lambda s: None)
+    assert report.status == "failing"
+
+    [info] = list_connections(runtime.engine, "T1")
+    assert (info.health, info.last_sync) == ("failing", "2026-11-20")
 
 
 def test_usage_is_read_every_call_and_nothing_secret_is_logged(world, caplog):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
@@ -32,6 +32,40 @@ def test_upgrade_from_empty_reaches_head_and_is_repeatable(empty_engine):
         "digest_runs",
         "processed_events",
     } <= tables
+
+
+def test_an_upgraded_connection_keeps_its_last_success_only_where_one_is_known(empty_engine):
+    # before 0005, last_sync_at was also the clock's last attempt: only a healthy
+    # connection's, or one the clock never syncs (CSV), was surely a success
+    upgrade(empty_engine, "0004")
+    synced = "2026-11-20 06:00:00"
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO teams (id, name, timezone, bot_scopes, settings_json, created_at) VALUES ('T1', '', 'UTC', '', '{}', :at)"
+            ),
+            {"at": synced},
+        )
+        for source, health, sealed in (
+            ("facebook", "ok", b"x"),
+            ("instagram", "failing", b"x"),
+            ("csv", "new", None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO connections (team_id, source, external_id, display_name, "
+                    "credentials_enc, health, last_sync_at, created_at) "
+                    "VALUES ('T1', :source, :source, '', :sealed, :health, :at, :at)"
+                ),
+                {"source": source, "health": health, "sealed": sealed, "at": synced},
+            )
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        found = dict(
+            connection.execute(text("SELECT source, last_success_at FROM connections")).all()
+        )
+    assert found["facebook"] is not None and found["csv"] is not None
+    assert found["instagram"] is None
 
 
 def test_migrations_match_the_declared_tables(engine):

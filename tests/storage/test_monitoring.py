@@ -21,7 +21,7 @@ def figures(engine):
     return scrape_registry(registry)
 
 
-def connection(source, health, synced, *, account, credentials=b"sealed"):
+def connection(source, health, succeeded, *, account, credentials=b"sealed", attempted=None):
     return Connection(
         team_id="T1",
         source=source,
@@ -29,11 +29,13 @@ def connection(source, health, synced, *, account, credentials=b"sealed"):
         external_id=account,
         credentials_enc=credentials,
         health=health,
-        last_sync_at=synced,
+        last_sync_at=attempted or succeeded,
+        last_success_at=succeeded,
+        created_at=NOW - timedelta(days=30),
     )
 
 
-def test_lag_is_the_oldest_successful_sync_of_each_source(engine):
+def test_lag_is_the_oldest_last_success_of_each_source_failing_ones_included(engine):
     with session_scope(engine) as session:
         session.add(Team(id="T1"))
         session.flush()
@@ -41,8 +43,16 @@ def test_lag_is_the_oldest_successful_sync_of_each_source(engine):
             [
                 connection("facebook", "ok", NOW - timedelta(hours=2), account="p1"),
                 connection("facebook", "ok", NOW - timedelta(minutes=30), account="p2"),
-                # a failing connection's last_sync_at is its last attempt, not a success
-                connection("instagram", "failing", NOW - timedelta(minutes=5), account="i1"),
+                # failing for three days, tried again five minutes ago: three days stale
+                connection(
+                    "instagram",
+                    "failing",
+                    NOW - timedelta(days=3),
+                    attempted=NOW - timedelta(minutes=5),
+                    account="i1",
+                ),
+                connection("instagram", "ok", NOW - timedelta(minutes=10), account="i2"),
+                # connected 30 days ago, never synced since: as stale as that
                 connection("ga4", "new", None, account="g1"),
                 # imported by hand: not synced by the clock, no lag to speak of
                 connection("csv", "ok", NOW - timedelta(days=40), account="c", credentials=None),
@@ -60,7 +70,8 @@ def test_lag_is_the_oldest_successful_sync_of_each_source(engine):
     samples = figures(engine)
     assert value(samples, "impact_database_up") == 1.0
     assert value(samples, "impact_sync_lag_seconds", source="facebook") == 2 * 3600.0
-    assert value(samples, "impact_sync_lag_seconds", source="instagram") is None
+    assert value(samples, "impact_sync_lag_seconds", source="instagram") == 3 * 86400.0
+    assert value(samples, "impact_sync_lag_seconds", source="ga4") == 30 * 86400.0
     assert value(samples, "impact_sync_lag_seconds", source="csv") is None
     assert value(samples, "impact_connections", source="facebook", health="ok") == 2.0
     assert value(samples, "impact_connections", source="instagram", health="failing") == 1.0
