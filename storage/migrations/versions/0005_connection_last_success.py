@@ -23,7 +23,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("connections", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("last_success_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("last_success_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
     op.execute(
         "UPDATE connections SET last_success_at = last_sync_at "
         "WHERE health = 'ok' OR credentials_enc IS NULL"
