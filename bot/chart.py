@@ -13,7 +13,9 @@ import math
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from bot.core.catalogue import is_money
 from bot.core.digest import Digest, metric_label
 from bot.core.insights import platform_name
 
@@ -26,8 +28,20 @@ PANEL_INCHES, TITLE_INCHES, BOTTOM_INCHES, GAP_INCHES = 2.3, 0.7, 0.35, 0.6
 MARGIN_INCHES = 0.85
 
 
+def _whole_ticks() -> MaxNLocator:
+    """matplotlib's usual ticks (as many as the axis has room for), whole numbers only."""
+    return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
+
+
 def render_chart(digest: Digest) -> bytes:
     """PNG bytes of the chart (a note instead of panels when there is no data)."""
+    buffer = io.BytesIO()
+    draw_chart(digest).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def draw_chart(digest: Digest) -> Figure:
+    """The chart's figure: one panel per platform."""
     platforms = list(digest.chart)
     outcome = metric_label(digest.outcome) if digest.outcome else "outcomes"
     panels = max(1, len(platforms))
@@ -62,11 +76,15 @@ def render_chart(digest: Digest) -> bytes:
         ax.set_xticks(list(xs), labels, fontsize=8)
         ax.set_xlim(-0.6, len(labels) - 0.4)  # every week keeps its slot, with data or not
         ax.tick_params(axis="y", labelsize=8)
+        # counts are whole: no "12.5 interactions" on an axis
+        ax.yaxis.set_major_locator(_whole_ticks())
         ax.spines[["top"]].set_visible(False)
         twin = ax.twinx()
         twin.plot(xs, line, color=LINE, marker="o", linewidth=2, label=outcome)
         twin.set_ylabel(outcome, color=LINE, fontsize=9)
         twin.tick_params(axis="y", labelsize=8, colors=LINE)
+        if not (digest.outcome and is_money(digest.outcome)):  # signups, orders, leads...
+            twin.yaxis.set_major_locator(_whole_ticks())
         highest = max((v for v in data["outcomes"] if v is not None), default=0)
         # room above the highest point, so its marker is never cut by the frame
         twin.set_ylim(0, highest * 1.12 or 1)
@@ -77,6 +95,4 @@ def render_chart(digest: Digest) -> bytes:
         fontsize=11,
         color=INK,
     )
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return fig

@@ -438,6 +438,26 @@ def test_chart_leaves_weeks_without_data_empty_and_renders():
     assert png[:4] == b"\x89PNG" and len(png) > 10_000
 
 
+def test_a_chart_of_counts_has_whole_numbers_on_its_axes_and_money_keeps_its_cents():
+    # 2 or 3 signups a week drew an axis of 0.5, 1.0, 1.5... signups
+    from bot.chart import draw_chart
+
+    def ticks(history):
+        figure = draw_chart(judge(history))
+        figure.canvas.draw()
+        bars, line = figure.axes[0], figure.axes[-1]
+        return bars.get_yticks(), line.get_yticks()
+
+    bars, line = ticks(
+        {("facebook", "interactions"): [1, 2] * 6, ("facebook", "signups"): [2, 3] * 6}
+    )
+    assert all(t == int(t) for t in [*bars, *line])
+    _, money = ticks(
+        {("facebook", "interactions"): [900] * 12, ("facebook", "revenue"): [1.5, 2.0] * 6}
+    )
+    assert any(t != int(t) for t in money)  # $1.50 is a real amount
+
+
 def test_charts_drawn_at_once_on_a_workers_threads_are_each_whole():
     # A worker posts digests on several threads: each chart is drawn on a figure of its
     # own, so charts drawn at the same time come out exactly as one drawn alone.
