@@ -427,6 +427,12 @@ def x_expected() -> set[tuple[str, date, float]]:
     return {(metric, day, value) for (metric, day), value in sums.items()}
 
 
+#: When a daily limit is hit in these tests: hours before any platform's quota resets (at
+#: midnight UTC or Pacific), whatever the real clock says, so the sync stops rather than
+#: waiting out the last minutes before midnight.
+NOON_BEFORE_RESET = "Mon, 23 Nov 2026 12:00:00 GMT"
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -449,7 +455,7 @@ SOURCES = {
         linkedin_routes,
         linkedin_expected,
         json_file("linkedin/error_401.json", status=401),
-        json_file("linkedin/error_429.json", status=429),
+        json_file("linkedin/error_429.json", status=429, Date=NOON_BEFORE_RESET),
         "River Keepers",
     ),
     "youtube": Source(
@@ -460,7 +466,7 @@ SOURCES = {
         youtube_routes,
         youtube_expected,
         json_file("youtube/error_401.json", status=401),
-        json_file("youtube/error_quota.json", status=403),
+        json_file("youtube/error_quota.json", status=403, Date=NOON_BEFORE_RESET),
         "River Keepers",
     ),
     "tiktok": Source(

@@ -177,7 +177,12 @@ class StandIn:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
                 try:
-                    self.send_response(reply.status)
+                    if "Date" in reply.headers:  # the reply's own clock, not the server's
+                        self.log_request(reply.status)
+                        self.send_response_only(reply.status)
+                        self.send_header("Server", self.version_string())
+                    else:
+                        self.send_response(reply.status)
                     headers = {"Content-Type": content_type, **reply.headers}
                     for key, value in headers.items():
                         self.send_header(key, value)
