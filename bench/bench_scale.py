@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.fleet import REDIS_URL, Fleet, postgres_database, redis_namespace
+from bench.fleet import REDIS_URL, Fleet, add_channels, postgres_database, redis_namespace
 from tests.support.slack_api import SlackStandIn
 
 #: BENCH_SCALE_CHANNELS makes a smaller trial run
@@ -51,24 +51,11 @@ HISTORY_DAYS = 14 * 7
 def seed(url: str) -> None:
     from storage.db import make_engine, session_scope
     from storage.migrate import upgrade
-    from storage.tables import DigestSchedule, Team
 
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(engine) as s:
-        s.add_all(Team(id=f"T{t:04d}") for t in range(TEAMS))
-        s.flush()
-        s.add_all(
-            DigestSchedule(
-                team_id=f"T{c % TEAMS:04d}",
-                channel_id=f"C{c:05d}",
-                weekday=0,
-                hour=0,
-                minute=0,
-                timezone="UTC",
-            )
-            for c in range(CHANNELS)
-        )
+        add_channels(s, TEAMS, CHANNELS, hour=0, timezone="UTC")  # due_now moves them
         if CHARTS:
             add_history(s, datetime.now(UTC).date())
     engine.dispose()

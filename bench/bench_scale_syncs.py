@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_sync import INSTAGRAM, NEW_SOURCES
 from bench.fleet import REDIS_URL, Fleet, postgres_database, redis_namespace
+from tests.support.arrivals import SENDING_SLACK, most_in_any
 from tests.support.standin import StandIn
 
 CONNECTIONS = int(os.environ.get("BENCH_SYNC_CONNECTIONS", "200"))
@@ -45,20 +46,6 @@ BUDGETS = {
     "x": (20, 5),
 }
 BENCHES = (INSTAGRAM, *NEW_SOURCES)
-#: A token is taken just before its request is sent; on a loaded machine the request may
-#: reach the stand-in this much later, so arrivals are judged over a window this shorter
-#: (the strict count over the whole window is printed too).
-SENDING_SLACK = 0.25
-
-
-def most_in_any(times: list[float], seconds: float) -> int:
-    """The most requests that arrived within any `seconds`-long stretch."""
-    ordered, most, first = sorted(times), 0, 0
-    for last, at in enumerate(ordered):
-        while at - ordered[first] >= seconds:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
 
 
 def seed(url: str, key: str) -> None:

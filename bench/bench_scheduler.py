@@ -25,30 +25,18 @@ DUE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 Berlin
 
 
 def main() -> None:
+    from bench.fleet import add_channels
     from bot.bootstrap import Runtime
     from bot.scheduler import DigestScheduler
     from bot.settings import Settings
     from storage.db import make_engine, session_scope
     from storage.migrate import upgrade
-    from storage.tables import DigestSchedule, Team
 
     with tempfile.TemporaryDirectory() as folder, SlackStandIn(per_channel_interval=1.0) as slack:
         engine = make_engine(f"sqlite:///{Path(folder) / 'sched.db'}")
         upgrade(engine)
         with session_scope(engine) as s:
-            s.add_all(Team(id=f"T{t:04d}") for t in range(TEAMS))
-            s.flush()
-            s.add_all(
-                DigestSchedule(
-                    team_id=f"T{c % TEAMS:04d}",
-                    channel_id=f"C{c:05d}",
-                    weekday=0,
-                    hour=9,
-                    minute=0,
-                    timezone="Europe/Berlin",
-                )
-                for c in range(CHANNELS)
-            )
+            add_channels(s, TEAMS, CHANNELS, hour=9, timezone="Europe/Berlin")
         settings = Settings.from_env(
             {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_API_URL": slack.api_url}
         )

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = os.environ.get(
@@ -73,6 +74,26 @@ def clean_up_on_sigterm() -> None:
         raise SystemExit(143)
 
     signal.signal(signal.SIGTERM, leave)
+
+
+def add_channels(session: Any, teams: int, channels: int, *, hour: int, timezone: str) -> None:
+    """`teams` teams T0000..., and `channels` channels C00000... spread over them, each
+    with a Monday digest at `hour`:00 in `timezone`."""
+    from storage.tables import DigestSchedule, Team
+
+    session.add_all(Team(id=f"T{t:04d}") for t in range(teams))
+    session.flush()
+    session.add_all(
+        DigestSchedule(
+            team_id=f"T{c % teams:04d}",
+            channel_id=f"C{c:05d}",
+            weekday=0,
+            hour=hour,
+            minute=0,
+            timezone=timezone,
+        )
+        for c in range(channels)
+    )
 
 
 class Fleet:

@@ -157,22 +157,32 @@ def test_the_answer_to_a_command_is_a_job(tmp_path, queues):
         jobs = queues.jobs(lambda: WorkContext(runtime))
         served = Served(runtime, jobs)
         try:
-            import requests
-
-            from tests.slack.conftest import sign
-
-            body = (
-                "command=%2Fimpact&text=goals&team_id=T1&channel_id=C1&user_id=U1"
-                f"&response_url={slack.response_url('r1')}&trigger_id=t"
-            ).encode()
-            headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
-            url = f"http://127.0.0.1:{served.server.effective_port}/slack/events"
-            assert requests.post(url, data=body, headers=headers, timeout=10).status_code == 200
-            answer = wait_for(lambda: slack.responses("r1"))
+            answer = _ask_goals(served, slack)
             assert len(answer) == 1 and "goal" in str(answer[0]).lower()
         finally:
             served.close()
             runtime.close()
+
+
+def _goals_command(slack: SlackStandIn) -> str:
+    """A person's `/impact goals`, answered at the response_url `r1`."""
+    return (
+        "command=%2Fimpact&text=goals&team_id=T1&channel_id=C1&user_id=U1"
+        f"&response_url={slack.response_url('r1')}&trigger_id=t"
+    )
+
+
+def _ask_goals(served: Served, slack: SlackStandIn) -> list:
+    """Send `/impact goals`, signed, to the web process; the answers it brought."""
+    import requests
+
+    from tests.slack.conftest import sign
+
+    body = _goals_command(slack).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+    url = f"http://127.0.0.1:{served.server.effective_port}/slack/events"
+    assert requests.post(url, data=body, headers=headers, timeout=10).status_code == 200
+    return wait_for(lambda: slack.responses("r1"))
 
 
 def test_an_answer_delivered_twice_is_given_once(tmp_path, queues):
@@ -186,10 +196,7 @@ def test_an_answer_delivered_twice_is_given_once(tmp_path, queues):
         runtime = make_runtime(tmp_path, slack, SLACK_BOT_TOKEN="xoxb-test-token")
         try:
             jobs = queues.jobs(lambda: WorkContext(runtime))
-            body = (
-                "command=%2Fimpact&text=goals&team_id=T1&channel_id=C1&user_id=U1"
-                f"&response_url={slack.response_url('r1')}&trigger_id=t"
-            )
+            body = _goals_command(slack)
             headers = {k.lower(): [v] for k, v in sign(body.encode()).items()} | {
                 "content-type": ["application/x-www-form-urlencoded"],
                 LAZY_ONLY: ["1"],
@@ -208,24 +215,14 @@ def test_an_answer_delivered_twice_is_given_once(tmp_path, queues):
 def test_when_the_broker_is_down_the_web_process_answers_itself(tmp_path):
     """The ack hands the work to the queue; a queue that cannot take it must not cost the
     person their answer: it is given from a thread of the web process, once."""
-    import requests
-
     from bot.jobs import Jobs, make_broker
-    from tests.slack.conftest import sign
 
     with SlackStandIn() as slack:
         runtime = make_runtime(tmp_path, slack, SLACK_BOT_TOKEN="xoxb-test-token")
         down = make_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
         served = Served(runtime, Jobs(down, lambda: WorkContext(runtime)))
         try:
-            body = (
-                "command=%2Fimpact&text=goals&team_id=T1&channel_id=C1&user_id=U1"
-                f"&response_url={slack.response_url('r1')}&trigger_id=t"
-            ).encode()
-            headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
-            url = f"http://127.0.0.1:{served.server.effective_port}/slack/events"
-            assert requests.post(url, data=body, headers=headers, timeout=10).status_code == 200
-            answer = wait_for(lambda: slack.responses("r1"))
+            answer = _ask_goals(served, slack)
             assert len(answer) == 1 and "goal" in str(answer[0]).lower()
         finally:
             served.close()

@@ -25,22 +25,10 @@ from storage.metrics import ensure_team, get_or_create_connection
 from storage.tables import Connection, MetricPointRow
 from tests.integrations.test_sync import daily_insights
 from tests.slack.conftest import wait_for
+from tests.support.arrivals import SENDING_SLACK, most_in_any
 from tests.support.standin import Reply, StandIn
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-#: A token is taken just before its request is sent: on a loaded machine the request may
-#: reach the platform this much later, so arrivals are counted over a window this shorter.
-SENDING_SLACK = 0.25
-
-
-def most_in_any(times: list[float], seconds: float) -> int:
-    """The most requests that arrived within any `seconds`-long stretch."""
-    ordered, most, first = sorted(times), 0, 0
-    for last, at in enumerate(ordered):
-        while at - ordered[first] >= seconds:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
 
 
 def graph_api(api: StandIn) -> None:
